@@ -1,0 +1,89 @@
+"""build_services(settings) -> Services: the engine, knowledge base, matcher and dialogue policy — wiring only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.errors import DatabaseError, KnowledgeFileError
+from intents import AidTier, DialoguePolicy, Matcher
+from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from storage import ensure_schema, make_engine
+from storage.db import DatabaseUrlError
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the pipeline and the command line work with, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    kb: KnowledgeBase
+    matcher: Matcher
+    policy: DialoguePolicy
+    clock: Clock
+
+
+def dialogue_policy(settings: Settings) -> DialoguePolicy:
+    """The dialogue's slice of the settings."""
+    matching = settings.matching
+    return DialoguePolicy(
+        threshold=matching.threshold,
+        floor=matching.floor,
+        margin=matching.margin,
+        choices=matching.choices,
+        max_message_chars=matching.max_message_chars,
+        form_idle=timedelta(minutes=settings.dialogue.form_idle_minutes),
+        timezone=settings.tz,
+        office_open=settings.station.office_open,
+        office_close=settings.station.office_close,
+        facts=settings.facts(),
+        aid_tiers=tuple(AidTier(tier.min_self_paid, tier.grant) for tier in settings.aid.tiers),
+        staff_ids=tuple(member.id for member in settings.staff),
+    )
+
+
+def open_database(settings: Settings) -> Engine:
+    """The engine for the configured database, at the current schema.
+
+    Raises:
+        DatabaseError: the URL is unusable or the database cannot be reached.
+    """
+    try:
+        engine = make_engine(settings.database.url, base_dir=settings.base_dir)
+        ensure_schema(engine)
+    except DatabaseUrlError as error:
+        raise DatabaseError(str(error)) from error
+    except (SQLAlchemyError, OSError) as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        raise DatabaseError(f"cannot open database {settings.database.url}: {reason}") from error
+    return engine
+
+
+def load_kb(root: Path | None = None) -> KnowledgeBase:
+    """The knowledge base, with a broken file reported as a KnowledgeFileError."""
+    try:
+        return load_knowledge(root)
+    except KnowledgeError as error:
+        raise KnowledgeFileError(f"knowledge file problem: {error}") from error
+
+
+def build_services(settings: Settings, *, clock: Clock | None = None, kb: KnowledgeBase | None = None) -> Services:
+    """Wire everything from the settings; the matcher's index is cached under data/cache."""
+    kb = kb or load_kb()
+    engine = open_database(settings)
+    matcher = Matcher(kb, cache_dir=settings.base_dir / "data" / "cache")
+    return Services(
+        settings=settings,
+        engine=engine,
+        kb=kb,
+        matcher=matcher,
+        policy=dialogue_policy(settings),
+        clock=clock or SystemClock(settings.tz),
+    )

@@ -1,0 +1,199 @@
+"""Command line: ask, chat, eval, history and kb check. A BotError prints one line and exits 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot.errors import BotError
+
+if TYPE_CHECKING:
+    from bot.app import Services
+    from intents import Reply
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="娘家人: the union inquiry bot")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: config.toml [database] url)")
+    parser.add_argument("--config", metavar="PATH", type=Path, help="config file (default: config.toml)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    ask = commands.add_parser("ask", help="answer one message, or one per line from stdin with '-'")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per message")
+    ask.add_argument("--user", help="continue the conversation of this user id (default: a new user each time)")
+    ask.add_argument("text", nargs="?", default="-", help="the message, or '-' to read lines from stdin")
+
+    chat = commands.add_parser("chat", help="interactive console chat")
+    chat.add_argument("--user", default="console", help="user id of this console conversation")
+
+    evaluate = commands.add_parser("eval", help="score a labelled file in the format of shared/eval/dev.jsonl")
+    evaluate.add_argument("file", type=Path)
+    evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    history = commands.add_parser("history", help="one user's conversation, oldest first")
+    history.add_argument("--channel", required=True)
+    history.add_argument("--user", required=True)
+    history.add_argument("--json", action="store_true")
+    history.add_argument("--limit", type=int, default=200)
+
+    kb = commands.add_parser("kb", help="knowledge base tools")
+    kb_commands = kb.add_subparsers(dest="kb_command", required=True)
+    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules")
+    return parser
+
+
+def _services(args: argparse.Namespace, *, database_url: str | None = None) -> Services:
+    from bot.app import build_services
+    from bot.config import load_settings
+
+    settings = load_settings(args.config, database_url=database_url or args.db)
+    return build_services(settings)
+
+
+def _ask_one(services: Services, user: str, text: str, channel: str = "console") -> Reply:
+    from bot.pipeline import process
+    from intents import Inbound
+
+    inbound = Inbound(
+        channel=channel,
+        user_id=user,
+        text=text,
+        message_id=uuid.uuid4().hex,
+        received_at=services.clock.now(),
+    )
+    return process(services, inbound)
+
+
+def _reply_json(reply: Reply) -> str:
+    return json.dumps(
+        {
+            "intent": reply.intent.value,
+            "confidence": round(reply.confidence, 4),
+            "reply": reply.text,
+            "buttons": [{"label": button.label, "payload": button.payload} for button in reply.buttons],
+        },
+        ensure_ascii=False,
+    )
+
+
+def _reply_text(reply: Reply) -> str:
+    lines = [reply.text]
+    lines += [f"  [{button.label}]" for button in reply.buttons]
+    return "\n".join(lines)
+
+
+def _lines(stream: TextIO) -> Iterator[str]:
+    for line in stream:
+        yield line.rstrip("\r\n")
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
+    """Answer TEXT, or every line of stdin with '-'."""
+    services = _services(args)
+    messages: Iterable[str] = _lines(sys.stdin) if args.text == "-" else [args.text]
+    for text in messages:
+        user = args.user or f"anon-{uuid.uuid4().hex[:12]}"
+        reply = _ask_one(services, user, text)
+        print(_reply_json(reply) if args.json else _reply_text(reply), file=out, flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
+    """Interactive console; with stdin not a terminal, one message per line."""
+    services = _services(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(services.kb.reply("menu_intro").split("，")[0] + "（Ctrl-D 退出）", file=out)
+    while True:
+        if interactive:
+            try:
+                text = input("> ")
+            except EOFError:
+                print(file=out)
+                return 0
+        else:
+            line = sys.stdin.readline()
+            if not line:
+                return 0
+            text = line.rstrip("\r\n")
+        print(_reply_text(_ask_one(services, args.user, text)), file=out, flush=True)
+
+
+def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
+    """Score a labelled file; uses a throw-away SQLite database unless --db is given."""
+    import tempfile
+
+    from bot.evaluate import evaluate, load_items
+
+    items = load_items(args.file)
+    with tempfile.TemporaryDirectory(prefix="unionbot-eval-") as folder:
+        url = args.db or f"sqlite:///{folder}/eval.db"
+        services = _services(args, database_url=url)
+        report = evaluate(items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval"))
+        services.engine.dispose()
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
+    """Print one user's conversation, personal data masked."""
+    from bot.masking import mask_personal
+    from storage import messages, session_scope, users
+
+    services = _services(args)
+    with session_scope(services.engine) as session:
+        user = users.find_user(session=session, channel=args.channel, external_id=args.user)
+        lines = messages.history(session=session, user=user, limit=args.limit) if user else []
+    tz = services.settings.tz
+    for line in lines:
+        at = line.at.astimezone(tz).isoformat(timespec="seconds")
+        text = mask_personal(line.text)
+        if args.json:
+            row: dict[str, Any] = {"direction": line.direction, "text": text, "intent": line.intent, "at": at}
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            arrow = "→" if line.direction == "in" else "←"
+            label = f" [{line.intent}]" if line.intent else ""
+            print(f"{at} {arrow}{label} {text}", file=out)
+    if not lines and not args.json:
+        print(f"no messages from {args.channel}/{args.user}", file=out)
+    return 0
+
+
+def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
+    """Check the knowledge base; exit 1 with the list of problems."""
+    from bot.app import load_kb
+    from bot.config import load_settings
+    from intents import IntentId
+    from knowledge.check import check_knowledge
+
+    settings = load_settings(args.config)
+    kb = load_kb()
+    problems = check_knowledge(kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts())
+    for problem in problems:
+        print(problem, file=out)
+    entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)
+    status = f"{len(problems)} problem(s)" if problems else "ok"
+    print(f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws: {status}", file=out)
+    return 1 if problems else 0
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one command; returns the exit status."""
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    handlers = {"ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval, "history": cmd_history}
+    try:
+        if args.command == "kb":
+            return cmd_kb_check(args, out)
+        return handlers[args.command](args, out)
+    except BotError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,213 @@
+"""Settings: config.toml plus UNIONBOT_<SECTION>_<KEY> environment overrides, validated once at start."""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.errors import ConfigError
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StationSettings(_Section):
+    """Facts about the service station that answers quote (never hard-coded in answers)."""
+
+    union_name: str
+    name: str
+    address: str
+    phone: str
+    hours: str
+    office_open: time = time(8, 30)
+    office_close: time = time(17, 30)
+    union_hotline: str = "12351"
+    labor_hotline: str = "12333"
+    legal_aid_hotline: str = "12348"
+    crisis_hotline: str = "12356"
+
+
+class DatabaseSettings(_Section):
+    """Where the data lives: SQLite by default, PostgreSQL by URL."""
+
+    url: str = "sqlite:///data/unionbot.db"
+
+
+class MatchingSettings(_Section):
+    """How sure the matcher must be before it answers."""
+
+    threshold: float = Field(0.5, ge=0, le=1)
+    floor: float = Field(0.28, ge=0, le=1)
+    margin: float = Field(0.04, ge=0, le=1)
+    max_message_chars: int = Field(500, ge=10, le=20000)
+    choices: int = Field(3, ge=1, le=9)
+
+    @model_validator(mode="after")
+    def _floor_below_threshold(self) -> MatchingSettings:
+        if self.floor > self.threshold:
+            raise ValueError("matching.floor must not be above matching.threshold")
+        return self
+
+
+class DialogueSettings(_Section):
+    """Form behaviour."""
+
+    form_idle_minutes: int = Field(30, ge=1, le=24 * 60)
+
+
+class AidTierSettings(_Section):
+    """One tier of the hardship grant for serious illness."""
+
+    min_self_paid: int = Field(ge=0)
+    grant: int = Field(ge=0)
+
+
+class AidSettings(_Section):
+    """Local hardship-aid policy."""
+
+    tiers: list[AidTierSettings] = []
+
+
+class MembershipSettings(_Section):
+    """Local membership facts."""
+
+    dues: str = "本人每月工资收入的百分之零点五（0.5%）"
+
+
+class MutualAidSettings(_Section):
+    """The in-service workers' medical mutual-aid plan as run locally."""
+
+    plan: str = "在职职工住院医疗互助保障"
+    fee: str = ""
+    benefit: str = ""
+
+
+class StaffMember(_Section):
+    """A member of staff who receives alerts and may use staff commands."""
+
+    id: str
+    name: str
+    role: str = ""
+    telegram: str = ""
+    wechat: str = ""
+
+
+class Settings(BaseSettings):
+    """Every setting of the service; built once by `load_settings` and passed down in slices."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UNIONBOT_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="forbid",
+        frozen=True,
+    )
+
+    timezone: str = "Asia/Shanghai"
+    station: StationSettings
+    database: DatabaseSettings = DatabaseSettings()
+    matching: MatchingSettings = MatchingSettings()
+    dialogue: DialogueSettings = DialogueSettings()
+    aid: AidSettings = AidSettings()
+    membership: MembershipSettings = MembershipSettings()
+    mutual_aid: MutualAidSettings = MutualAidSettings()
+    staff: list[StaffMember] = []
+    base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment variables override the TOML file; arguments override both."""
+        toml_file = settings_cls.model_config.get("toml_file")
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The station's time zone."""
+        return ZoneInfo(self.timezone)
+
+    def facts(self) -> dict[str, str]:
+        """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""
+        station = self.station
+        tiers = sorted(self.aid.tiers, key=lambda tier: tier.min_self_paid)
+        aid_tiers = "，".join(
+            f"当年累计自费满{tier.min_self_paid // 10000 if tier.min_self_paid % 10000 == 0 else tier.min_self_paid}"
+            f"{'万' if tier.min_self_paid % 10000 == 0 else ''}元的，一次性发放{tier.grant}元慰问金"
+            for tier in tiers
+        )
+        return {
+            "union_name": station.union_name,
+            "station_name": station.name,
+            "station_address": station.address,
+            "station_phone": station.phone,
+            "station_hours": station.hours,
+            "union_hotline": station.union_hotline,
+            "labor_hotline": station.labor_hotline,
+            "legal_aid_hotline": station.legal_aid_hotline,
+            "crisis_hotline": station.crisis_hotline,
+            "aid_tiers": aid_tiers or "请向服务站咨询当年的帮扶标准",
+            "membership_dues": self.membership.dues,
+            "mutual_aid_plan": self.mutual_aid.plan,
+            "mutual_aid_fee": self.mutual_aid.fee,
+            "mutual_aid_benefit": self.mutual_aid.benefit,
+        }
+
+
+def load_settings(path: Path | None = None, *, database_url: str | None = None) -> Settings:
+    """Read `path` (default: $UNIONBOT_CONFIG, else the repository's config.toml) and the environment.
+
+    Raises:
+        ConfigError: the file is missing or unreadable, or a value is invalid; the message names the key.
+    """
+    path = path or Path(os.environ.get("UNIONBOT_CONFIG", DEFAULT_CONFIG))
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read config file {path}: {error.strerror}") from error
+
+    class _FromFile(Settings):
+        model_config = SettingsConfigDict(toml_file=path)
+
+    overrides: dict[str, object] = {"base_dir": path.resolve().parent}
+    try:
+        settings = _FromFile(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in item['loc'])}: {item['msg']}" for item in error.errors()
+        )
+        raise ConfigError(f"invalid settings in {path}: {problems}") from error
+    except ValueError as error:  # TOML syntax errors surface as ValueError (tomllib.TOMLDecodeError)
+        raise ConfigError(f"cannot parse {path}: {error}") from error
+    if database_url:
+        settings = settings.model_copy(update={"database": DatabaseSettings(url=database_url)})
+    return Settings.model_validate(settings.model_dump())

@@ -1,0 +1,23 @@
+"""The project's exception tree; each entry point converts it at one boundary.
+
+    BotError
+    ├── ConfigError        config.toml unreadable or invalid, bad environment override
+    ├── DatabaseError      database URL unusable or database unreachable
+    └── KnowledgeFileError a knowledge file is broken (wraps knowledge.KnowledgeError)
+"""
+
+
+class BotError(Exception):
+    """Any failure a user of the command line can fix; printed as one line, exit status 1."""
+
+
+class ConfigError(BotError):
+    """config.toml cannot be read or holds an invalid value."""
+
+
+class DatabaseError(BotError):
+    """The database URL is unusable or the database cannot be reached."""
+
+
+class KnowledgeFileError(BotError):
+    """A knowledge file is missing or malformed."""

@@ -1,0 +1,89 @@
+"""The one path for every channel: record the inbound message (dedup) → dialogue → reply log + outbox, one transaction."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.app import Services
+from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
+from intents.context import render
+from storage import dialogue_state, messages, outbox, session_scope, users
+from storage.models import ReplyLog
+
+log = logging.getLogger(__name__)
+
+MAX_STORED_CHARS = 4000
+
+
+def _stored_reply(row: ReplyLog) -> Reply:
+    buttons = tuple(Button(item["label"], item["payload"]) for item in row.buttons)
+    return Reply(row.text, IntentId(row.intent), row.confidence, buttons, row.answered)
+
+
+def process(services: Services, inbound: Inbound) -> Reply:
+    """Handle one inbound message exactly once and return the reply the user sees.
+
+    The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
+    under the user's lock. A retry of a message already answered gets the stored reply and changes nothing.
+    A failure inside the dialogue still stores the message and answers politely.
+    """
+    now = inbound.received_at
+    with session_scope(services.engine) as session:
+        user = users.get_or_create_user(
+            session=session, channel=inbound.channel, external_id=inbound.user_id, now=now
+        )
+        recorded = messages.record_inbound(
+            session=session,
+            channel=inbound.channel,
+            message_id=inbound.message_id,
+            user=user,
+            text=inbound.text[:MAX_STORED_CHARS],
+            kind=inbound.kind,
+            payload=inbound.payload,
+            received_at=now,
+        )
+        if not recorded.is_new:
+            stored = messages.reply_for(session=session, inbound=recorded.message)
+            if stored is not None:
+                return _stored_reply(stored)
+        state = dialogue_state.load_state(session=session, user_id=recorded.message.user_id, now=now)
+        ctx = TurnContext(
+            session=session,
+            kb=services.kb,
+            matcher=services.matcher,
+            policy=services.policy,
+            inbound=inbound,
+            user=user,
+            state=state,
+            now=now,
+        )
+        try:
+            with session.begin_nested():
+                turn = handle(ctx)
+                dialogue_state.save_state(session=session, state=state, now=now)
+                for item in turn.outbox:
+                    outbox.enqueue(
+                        session=session, channel=item.channel, recipient=item.user_id, text=item.text,
+                        reason=item.reason, now=now, not_before=item.not_before,
+                    )
+            reply = turn.reply
+        except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
+            # A bug or a database hiccup in one turn must not lose the message or show a traceback.
+            log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
+            reply = Reply(
+                render(services.kb.reply("internal_error"), services.policy.facts),
+                IntentId.OUT_OF_SCOPE, 0.0, answered=False,
+            )
+        messages.record_reply(
+            session=session,
+            inbound=recorded.message,
+            text=reply.text,
+            buttons=[{"label": button.label, "payload": button.payload} for button in reply.buttons],
+            intent=reply.intent.value,
+            confidence=reply.confidence,
+            answered=reply.answered,
+            now=services.clock.now(),
+        )
+    return reply

@@ -1,0 +1,49 @@
+"""When the bot is not sure: the closest topics as numbered choices, or a plain "not understood" with the human line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from intents.context import TurnContext
+from intents.ids import IntentId
+from intents.matcher import Candidate
+from intents.turn import Button, Reply, Turn
+from storage import dialogue_state
+
+CHOICE_FORM = "choice"
+
+
+def choice_payload(entry_id: str) -> str:
+    """The button payload that answers one FAQ entry."""
+    return f"faq:{entry_id}"
+
+
+def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
+    """Offer the closest distinct topics; the worker answers with a number or a tap.
+
+    The reply reports the best candidate's intent with its (low) confidence: the bot's best guess.
+    """
+    options = list(candidates[: ctx.policy.choices])
+    lines = "\n".join(
+        ctx.say("choice_line", number=number, title=option.entry.phrasings[0])
+        for number, option in enumerate(options, start=1)
+    )
+    buttons = tuple(Button(option.entry.phrasings[0], choice_payload(option.entry.id)) for option in options)
+    dialogue_state.start_form(
+        session=ctx.session,
+        state=ctx.state,
+        form=CHOICE_FORM,
+        slots={"options": [option.entry.id for option in options]},
+        expires_at=ctx.now + ctx.policy.form_idle,
+        now=ctx.now,
+    )
+    best = options[0]
+    reply = Reply(
+        ctx.say("clarify", choices=lines), IntentId(best.entry.intent), best.score, buttons, answered=False
+    )
+    return Turn(reply)
+
+
+def not_understood(ctx: TurnContext, confidence: float = 0.0) -> Turn:
+    """Say plainly that the bot did not understand, with examples and the human line."""
+    return Turn(Reply(ctx.say("not_understood"), IntentId.OUT_OF_SCOPE, confidence, answered=False))

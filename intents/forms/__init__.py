@@ -1,0 +1,8 @@
+"""Slot-filling forms: the engine and every form, registered by name in FORMS."""
+
+from intents.forms.engine import Form, Slot, continue_form, start_form
+from intents.forms.profile_delete import ProfileDeleteForm
+
+FORMS: dict[str, Form] = {form.name: form for form in (ProfileDeleteForm(),)}
+
+__all__ = ["FORMS", "Form", "Slot", "continue_form", "start_form"]

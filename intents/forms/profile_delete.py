@@ -1,0 +1,43 @@
+"""The confirmation a worker gives before their personal data is deleted (a one-slot form)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from intents.context import TurnContext
+from intents.forms.engine import Slot
+from intents.ids import IntentId
+from intents.normalize import normalize
+from intents.turn import Reply, Turn
+from storage import users
+
+
+def parse_yes_no(text: str, ctx: TurnContext) -> bool | None:
+    """True for a clear yes (确认/是/好的 …), False for a clear no, None otherwise (ask again)."""
+    folded = normalize(text).replace(" ", "")
+    if folded in {normalize(word) for word in ctx.kb.words.get("no", ())}:
+        return False
+    if folded in {normalize(word) for word in ctx.kb.words.get("yes", ())}:
+        return True
+    return None
+
+
+class ProfileDeleteForm:
+    """Asks "确认删除?" and deletes the worker's name, phone, unit and message texts on yes."""
+
+    name: ClassVar[str] = "profile_delete"
+    intent: ClassVar[IntentId] = IntentId.PROFILE_DELETE
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("confirm", "profile_confirm", parse_yes_no, problem_key="profile_confirm_unclear"),
+    )
+    idle_expiry: ClassVar[timedelta] = timedelta(minutes=10)
+    cancel_key: ClassVar[str] = "profile_kept"
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Delete on yes; keep everything on no."""
+        if not values["confirm"]:
+            return Turn(Reply(ctx.say("profile_kept"), self.intent, 1.0))
+        users.delete_personal_data(session=ctx.session, user=ctx.user, now=ctx.now)
+        return Turn(Reply(ctx.say("profile_deleted"), self.intent, 1.0))

@@ -1,0 +1,54 @@
+"""SKILLS: which skill answers each intent — the only registry, visible in one place."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from intents.context import TurnContext
+from intents.ids import IntentId
+from intents.matcher import Candidate
+from intents.turn import Turn
+from intents.skills.aid import HardshipAidSkill
+from intents.skills.faq import FaqSkill
+from intents.skills.handoff import HandoffSkill
+from intents.skills.pending import NotYetSkill
+from intents.skills.profile import ProfileDeleteSkill
+from intents.skills.smalltalk import MenuSkill
+
+
+class Skill(Protocol):
+    """Turns a matched entry into the turn's reply and outbox rows."""
+
+    def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
+        """Answer the worker."""
+        ...
+
+
+_faq = FaqSkill()
+_menu = MenuSkill()
+_events_pending = NotYetSkill("events_unavailable")
+
+SKILLS: dict[IntentId, Skill] = {
+    IntentId.GREETING: _menu,
+    IntentId.HELP: _menu,
+    IntentId.THANKS: _faq,
+    IntentId.UNION_LAW: _faq,
+    IntentId.LABOR_LAW: _faq,
+    IntentId.WAGE_ARREARS: _faq,
+    IntentId.CASE_STATUS: _faq,
+    IntentId.JOIN_UNION: _faq,
+    IntentId.FOUND_UNION: _faq,
+    IntentId.HARDSHIP_AID: HardshipAidSkill(),
+    IntentId.MUTUAL_AID: _faq,
+    IntentId.LEGAL_AID: _faq,
+    IntentId.EVENT_LIST: _events_pending,
+    IntentId.EVENT_SIGNUP: _events_pending,
+    IntentId.EVENT_CANCEL: _events_pending,
+    IntentId.MY_SIGNUPS: _events_pending,
+    IntentId.HANDOFF: HandoffSkill(),
+    IntentId.CONTACT: _faq,
+    IntentId.PROFILE_DELETE: ProfileDeleteSkill(),
+    IntentId.OUT_OF_SCOPE: _faq,
+}
+
+__all__ = ["SKILLS", "Skill"]

@@ -1,0 +1,23 @@
+"""Data the bot answers from (FAQ entries, law texts, fixed replies, synonyms) and the code that loads and checks it."""
+
+from knowledge.loader import load_knowledge
+from knowledge.model import (
+    FaqEntry,
+    KnowledgeBase,
+    KnowledgeError,
+    LawArticle,
+    LawRef,
+    LawText,
+    SynonymGroup,
+)
+
+__all__ = [
+    "FaqEntry",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "LawArticle",
+    "LawRef",
+    "LawText",
+    "SynonymGroup",
+    "load_knowledge",
+]

@@ -1,0 +1,130 @@
+"""Parse and validate the knowledge files into model objects; every error names its file and key."""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from knowledge.laws import LawLookup, load_laws
+from knowledge.model import FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
+
+DEFAULT_ROOT = Path(__file__).resolve().parent
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise KnowledgeError(path, "-", "file not found") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise KnowledgeError(path, "-", f"cannot read: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise KnowledgeError(path, "-", f"not valid TOML: {error}") from error
+
+
+def _strings(path: Path, key: str, value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise KnowledgeError(path, key, "must be a list of strings")
+    return tuple(item.strip() for item in value if item.strip())
+
+
+def _entries(path: Path, lookup: LawLookup) -> list[FaqEntry]:
+    data = _read_toml(path)
+    entries: list[FaqEntry] = []
+    for position, item in enumerate(data.get("entry", [])):
+        key = f"entry[{position}]"
+        if not isinstance(item, dict):
+            raise KnowledgeError(path, key, "must be a table")
+        for required in ("id", "intent", "phrasings", "answer"):
+            if required not in item:
+                raise KnowledgeError(path, f"{key}.{required}", "missing")
+        entry_id = str(item["id"])
+        key = f"entry {entry_id!r}"
+        refs: list[LawRef] = []
+        for raw in _strings(path, f"{key}.refs", item.get("refs", [])):
+            ref = lookup.parse_ref(raw)
+            if ref is None:
+                raise KnowledgeError(path, f"{key}.refs", f"{raw!r} is not '<law>第<n>条' with a known law")
+            refs.append(ref)
+        entries.append(
+            FaqEntry(
+                id=entry_id,
+                intent=str(item["intent"]),
+                phrasings=_strings(path, f"{key}.phrasings", item["phrasings"]),
+                answer=str(item["answer"]).strip(),
+                refs=tuple(refs),
+                detail=str(item.get("detail", "")).strip(),
+                source=path.name,
+            )
+        )
+    return entries
+
+
+def _synonyms(path: Path) -> tuple[SynonymGroup, ...]:
+    if not path.exists():
+        return ()
+    groups = []
+    for position, item in enumerate(_read_toml(path).get("group", [])):
+        key = f"group[{position}]"
+        if "canonical" not in item:
+            raise KnowledgeError(path, key, "missing canonical")
+        groups.append(
+            SynonymGroup(str(item["canonical"]), _strings(path, f"{key}.variants", item.get("variants", [])))
+        )
+    return tuple(groups)
+
+
+def _fingerprint(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for file in sorted(files):
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load_knowledge(root: Path | None = None) -> KnowledgeBase:
+    """Load the whole knowledge base from `root` (default: this package's folder).
+
+    Raises:
+        KnowledgeError: a file is missing, not valid TOML or has a malformed key.
+    """
+    root = root or DEFAULT_ROOT
+    laws = load_laws(root / "laws")
+    lookup = LawLookup(laws)
+    faq_files = sorted((root / "faq").glob("*.toml"))
+    entries = [entry for file in faq_files for entry in _entries(file, lookup)]
+
+    replies_path = root / "replies.toml"
+    replies_data = _read_toml(replies_path)
+    replies = {str(k): str(v).strip() for k, v in replies_data.items() if isinstance(v, str)}
+    words = {
+        str(k): _strings(replies_path, f"words.{k}", v) for k, v in replies_data.get("words", {}).items()
+    }
+
+    crisis_path = root / "crisis.toml"
+    crisis = _strings(crisis_path, "phrases", _read_toml(crisis_path).get("phrases", []))
+    stop_path = root / "dict" / "stopwords.txt"
+    stopwords = frozenset(
+        line.strip() for line in stop_path.read_text(encoding="utf-8").splitlines() if line.strip()
+    )
+    user_dict = root / "dict" / "union_terms.txt"
+    synonyms_path = root / "synonyms.toml"
+
+    files = [*faq_files, replies_path, crisis_path, stop_path, root / "laws" / "laws.toml"]
+    files += sorted((root / "laws").glob("*.md"))
+    files += [path for path in (user_dict, synonyms_path) if path.exists()]
+    return KnowledgeBase(
+        root=root,
+        entries=tuple(entries),
+        laws=laws,
+        replies=replies,
+        words=words,
+        synonyms=_synonyms(synonyms_path),
+        crisis_phrases=crisis,
+        stopwords=stopwords,
+        user_dict=user_dict if user_dict.exists() else None,
+        fingerprint=_fingerprint(files),
+        by_id={entry.id: entry for entry in entries},
+    )

@@ -1,0 +1,105 @@
+"""The message log: inbound messages stored before processing (dedup on (channel, message_id)) and replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, select
+
+from storage.models import InboundMessage, ReplyLog, User
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The stored inbound row and whether this call stored it (False: a retry of a known message)."""
+
+    message: InboundMessage
+    is_new: bool
+
+
+def record_inbound(
+    *, session: Session, channel: str, message_id: str, user: User, text: str, kind: str,
+    payload: str | None, received_at: datetime,
+) -> Recorded:
+    """Store an inbound message unless (channel, message_id) is already stored.
+
+    Insert-first, so a retry that arrives while the first delivery is still being processed waits on the
+    unique key (PostgreSQL) or the write lock (SQLite) and then finds the stored row instead of a gap.
+    """
+    values = {
+        "channel": channel,
+        "message_id": message_id,
+        "user_id": user.id,
+        "text": text,
+        "kind": kind,
+        "payload": payload,
+        "received_at": received_at,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    result = session.execute(
+        insert(InboundMessage).values(**values).on_conflict_do_nothing().returning(col(InboundMessage.id))
+    )
+    new_id = result.scalar()
+    statement = select(InboundMessage).where(
+        InboundMessage.channel == channel, InboundMessage.message_id == message_id
+    )
+    message = session.exec(statement).one()
+    return Recorded(message=message, is_new=new_id is not None)
+
+
+def record_reply(
+    *, session: Session, inbound: InboundMessage, text: str, buttons: list[dict[str, str]], intent: str,
+    confidence: float, answered: bool, now: datetime,
+) -> ReplyLog:
+    """Store the reply given to one inbound message."""
+    assert inbound.id is not None
+    row = ReplyLog(
+        inbound_id=inbound.id,
+        user_id=inbound.user_id,
+        text=text,
+        buttons=buttons,
+        intent=intent,
+        confidence=confidence,
+        answered=answered,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def reply_for(*, session: Session, inbound: InboundMessage) -> ReplyLog | None:
+    """The reply already given to this inbound message (what a retry gets back), or None."""
+    return session.exec(select(ReplyLog).where(ReplyLog.inbound_id == inbound.id)).first()
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryLine:
+    """One line of a conversation as staff read it."""
+
+    direction: str  # "in" | "out"
+    text: str
+    intent: str | None
+    confidence: float | None
+    at: datetime
+
+
+def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLine]:
+    """The user's conversation, oldest first: each inbound message followed by its reply."""
+    rows = session.exec(
+        select(InboundMessage, ReplyLog)
+        .join(ReplyLog, col(ReplyLog.inbound_id) == col(InboundMessage.id), isouter=True)
+        .where(InboundMessage.user_id == user.id)
+        .order_by(col(InboundMessage.received_at).desc(), col(InboundMessage.id).desc())
+        .limit(limit)
+    ).all()
+    lines: list[HistoryLine] = []
+    for inbound, reply in reversed(rows):
+        lines.append(HistoryLine("in", inbound.text, None, None, inbound.received_at))
+        if reply is not None:
+            lines.append(HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at))
+    return lines

@@ -1,0 +1,82 @@
+"""Users: find or create by (channel, external id) under a row lock, record contact, delete personal data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlmodel import Session, col, select, update
+
+from storage.models import DialogueState, InboundMessage, ReplyLog, User
+
+
+def get_or_create_user(*, session: Session, channel: str, external_id: str, now: datetime) -> User:
+    """The user for (channel, external_id), created on first contact, locked for the rest of the transaction.
+
+    On PostgreSQL the row is taken FOR UPDATE, so two turns of one user run one after the other in any
+    number of processes; on SQLite every transaction already holds the write lock (see db.py).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            pg_insert(User)
+            .values(channel=channel, external_id=external_id, created_at=now, last_seen_at=now)
+            .on_conflict_do_nothing(constraint="uq_users_channel_external")
+        )
+        statement = (
+            select(User)
+            .where(User.channel == channel, User.external_id == external_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        user = session.exec(statement).one()
+    else:
+        user_or_none = session.exec(
+            select(User).where(User.channel == channel, User.external_id == external_id)
+        ).first()
+        if user_or_none is None:
+            user_or_none = User(channel=channel, external_id=external_id, created_at=now, last_seen_at=now)
+            session.add(user_or_none)
+            session.flush()
+        user = user_or_none
+    user.last_seen_at = now
+    return user
+
+
+def find_user(*, session: Session, channel: str, external_id: str) -> User | None:
+    """The user for (channel, external_id), or None when they never wrote."""
+    return session.exec(select(User).where(User.channel == channel, User.external_id == external_id)).first()
+
+
+def set_contact(
+    *, session: Session, user: User, now: datetime, name: str | None = None, phone: str | None = None,
+    work_unit: str | None = None,
+) -> None:
+    """Record contact details the worker gave with consent (the consent time is kept)."""
+    if name is not None:
+        user.name = name
+    if phone is not None:
+        user.phone = phone
+    if work_unit is not None:
+        user.work_unit = work_unit
+    user.consent_at = now
+    session.add(user)
+
+
+def delete_personal_data(*, session: Session, user: User, now: datetime) -> None:
+    """Erase the worker's name, phone, unit and the text of every message they sent or received.
+
+    The rows stay (with empty text) so counts in monthly figures remain right; nothing left names the worker.
+    """
+    user.name = None
+    user.phone = None
+    user.work_unit = None
+    user.consent_at = None
+    user.deleted_at = now
+    session.add(user)
+    session.execute(
+        update(InboundMessage).where(col(InboundMessage.user_id) == user.id).values(text="", payload=None)
+    )
+    session.execute(update(ReplyLog).where(col(ReplyLog.user_id) == user.id).values(text="", buttons=[]))
+    state = session.get(DialogueState, user.id)
+    if state is not None:
+        session.delete(state)
