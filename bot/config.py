@@ -76,23 +76,25 @@ class AidTierSettings(_Section):
 
 
 class AidSettings(_Section):
-    """Local hardship-aid policy."""
+    """Local hardship-aid policy; `tier_sentence` words one tier for answers ({min_self_paid}, {grant})."""
 
-    tiers: list[AidTierSettings] = []
+    tiers: list[AidTierSettings] = Field(min_length=1)
+    tier_sentence: str
+    tier_joiner: str = "；"
 
 
 class MembershipSettings(_Section):
     """Local membership facts."""
 
-    dues: str = "本人每月工资收入的百分之零点五（0.5%）"
+    dues: str
 
 
 class MutualAidSettings(_Section):
     """The in-service workers' medical mutual-aid plan as run locally."""
 
-    plan: str = "在职职工住院医疗互助保障"
-    fee: str = ""
-    benefit: str = ""
+    plan: str
+    fee: str
+    benefit: str
 
 
 class StaffMember(_Section):
@@ -121,9 +123,9 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     matching: MatchingSettings = MatchingSettings()
     dialogue: DialogueSettings = DialogueSettings()
-    aid: AidSettings = AidSettings()
-    membership: MembershipSettings = MembershipSettings()
-    mutual_aid: MutualAidSettings = MutualAidSettings()
+    aid: AidSettings
+    membership: MembershipSettings
+    mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
     base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
 
@@ -158,10 +160,8 @@ class Settings(BaseSettings):
         """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""
         station = self.station
         tiers = sorted(self.aid.tiers, key=lambda tier: tier.min_self_paid)
-        aid_tiers = "，".join(
-            f"当年累计自费满{tier.min_self_paid // 10000 if tier.min_self_paid % 10000 == 0 else tier.min_self_paid}"
-            f"{'万' if tier.min_self_paid % 10000 == 0 else ''}元的，一次性发放{tier.grant}元慰问金"
-            for tier in tiers
+        aid_tiers = self.aid.tier_joiner.join(
+            self.aid.tier_sentence.format(min_self_paid=tier.min_self_paid, grant=tier.grant) for tier in tiers
         )
         return {
             "union_name": station.union_name,
@@ -173,7 +173,7 @@ class Settings(BaseSettings):
             "labor_hotline": station.labor_hotline,
             "legal_aid_hotline": station.legal_aid_hotline,
             "crisis_hotline": station.crisis_hotline,
-            "aid_tiers": aid_tiers or "请向服务站咨询当年的帮扶标准",
+            "aid_tiers": aid_tiers,
             "membership_dues": self.membership.dues,
             "mutual_aid_plan": self.mutual_aid.plan,
             "mutual_aid_fee": self.mutual_aid.fee,

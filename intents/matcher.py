@@ -41,6 +41,13 @@ class Candidate:
     phrasing: str
 
 
+_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元")
+
+
+def _is_number(word: str) -> bool:
+    return all(char in _NUMBER_CHARS for char in word)
+
+
 def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
 
@@ -87,12 +94,13 @@ class Matcher:
         return self.rewriter.rewrite(normalize(text))
 
     def content(self, prepared: str) -> list[str]:
-        """The words that carry meaning (stopwords and bare numbers dropped)."""
-        return [
-            word
-            for word in self.tokenizer.words(prepared)
-            if word not in self._stopwords and not word.replace(".", "").isdigit()
-        ]
+        """The words that carry meaning: stopwords and bare numbers (3, 二十多个) dropped.
+
+        A message made only of such words ("在吗") keeps them all: they are then all it says.
+        """
+        words = self.tokenizer.words(prepared)
+        meaningful = [word for word in words if word not in self._stopwords and not _is_number(word)]
+        return meaningful or words
 
     def _features(self, words: Iterable[str], pinyin: dict[str, str]) -> dict[str, float]:
         features: dict[str, float] = {}

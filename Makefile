@@ -1,0 +1,42 @@
+# 娘家人 — everyday commands. `make run` and `make test` work on a fresh machine with only Python and pip.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run chat test lint typecheck kbcheck eval bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: setup  ## the service (for now the console chat; the HTTP server arrives with the channels)
+	$(BIN)/python -m bot chat
+
+chat: setup
+	$(BIN)/python -m bot chat
+
+lint: setup
+	$(BIN)/ruff check bot intents knowledge storage tests bench
+
+typecheck: setup
+	$(BIN)/mypy
+
+kbcheck: setup
+	$(BIN)/python -m bot kb check
+
+test: setup lint typecheck kbcheck
+	$(BIN)/python -m pytest
+
+eval: setup
+	$(BIN)/python -m bot eval ../shared/eval/dev.jsonl
+
+bench: setup
+	$(BIN)/python bench/latency.py
+
+clean:
+	rm -rf $(VENV) data/cache .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from intents import IntentId
+from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from knowledge.check import check_knowledge
+from knowledge.loader import DEFAULT_ROOT
+
+INTENTS = {intent.value for intent in IntentId}
+
+
+def test_shipped_knowledge_base_passes_every_rule(kb: KnowledgeBase, settings: Settings) -> None:
+    problems = check_knowledge(kb, valid_intents=INTENTS, facts=settings.facts())
+    assert [str(problem) for problem in problems] == []
+
+
+def test_shipped_knowledge_base_is_large_enough(kb: KnowledgeBase) -> None:
+    assert len(kb.entries) >= 150
+    assert {entry.intent for entry in kb.entries} == INTENTS
+    assert all(len(entry.phrasings) >= 4 for entry in kb.entries)
+
+
+@pytest.fixture
+def kb_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    for faq in (root / "faq").glob("*.toml"):
+        faq.unlink()
+    return root
+
+
+def _problems(root: Path, entry: str, settings: Settings) -> list[str]:
+    (root / "faq" / "test.toml").write_text(entry, encoding="utf-8")
+    kb = load_knowledge(root)
+    return [problem.message for problem in check_knowledge(kb, valid_intents=INTENTS, facts=settings.facts())]
+
+
+ENTRY = """
+[[entry]]
+id = "overtime"
+intent = "labor_law"
+phrasings = ["加班费怎么算", "加班工资咋算", "平时加班给多少", "晚上加班钱怎么算"]
+answer = "{answer}"
+refs = [{refs}]
+"""
+
+
+def _entry(answer: str, refs: str = '"劳动法第四十四条"') -> str:
+    return ENTRY.replace("{answer}", answer).replace("{refs}", refs)
+
+
+def test_a_correct_entry_has_no_problem(kb_copy: Path, settings: Settings) -> None:
+    answer = "平时加班不低于工资的百分之一百五十（即1.5倍），电话{station_phone}（依据《劳动法》第四十四条）"
+    problems = _problems(kb_copy, _entry(answer), settings)
+    assert [p for p in problems if "no entry answers" not in p] == []
+
+
+def test_a_number_the_article_does_not_say_is_reported(kb_copy: Path, settings: Settings) -> None:
+    problems = _problems(kb_copy, _entry("平时加班给百分之一百二十（依据《劳动法》第四十四条）"), settings)
+    assert any("120 percent" in p for p in problems)
+
+
+def test_a_ref_to_a_missing_article_is_reported(kb_copy: Path, settings: Settings) -> None:
+    problems = _problems(kb_copy, _entry("见《劳动法》第九百条", '"劳动法第九百条"'), settings)
+    assert any("does not exist" in p for p in problems)
+
+
+def test_a_ref_not_named_in_the_answer_is_reported(kb_copy: Path, settings: Settings) -> None:
+    problems = _problems(kb_copy, _entry("加班要给加班费。"), settings)
+    assert any("does not name its ref" in p for p in problems)
+
+
+def test_an_unknown_placeholder_is_reported(kb_copy: Path, settings: Settings) -> None:
+    problems = _problems(kb_copy, _entry("打{boss_phone}（《劳动法》第四十四条）"), settings)
+    assert any("unknown placeholders ['boss_phone']" in p for p in problems)
+
+
+def test_an_answer_too_long_for_a_phone_is_reported(kb_copy: Path, settings: Settings) -> None:
+    problems = _problems(kb_copy, _entry("加班" * 250 + "《劳动法》第四十四条"), settings)
+    assert any("at most 400" in p for p in problems)
+
+
+def test_a_duplicate_phrasing_is_reported(kb_copy: Path, settings: Settings) -> None:
+    twice = _entry("《劳动法》第四十四条") + _entry("《劳动法》第四十四条").replace('"overtime"', '"overtime2"')
+    problems = _problems(kb_copy, twice, settings)
+    assert any("also in test.toml:overtime" in p for p in problems)
+
+
+def test_a_malformed_reference_names_file_and_entry(kb_copy: Path) -> None:
+    (kb_copy / "faq" / "bad.toml").write_text(_entry("x", '"劳动法四十四"'), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"bad.toml: entry 'overtime'.refs"):
+        load_knowledge(kb_copy)
+
+
+def test_broken_toml_names_the_file(kb_copy: Path) -> None:
+    (kb_copy / "faq" / "bad.toml").write_text("[[entry]\nid=", encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="bad.toml: -: not valid TOML"):
+        load_knowledge(kb_copy)
