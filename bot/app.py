@@ -37,6 +37,7 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         threshold=matching.threshold,
         floor=matching.floor,
         margin=matching.margin,
+        intent_vote=matching.intent_vote,
         choices=matching.choices,
         max_message_chars=matching.max_message_chars,
         form_idle=timedelta(minutes=settings.dialogue.form_idle_minutes),

@@ -49,9 +49,10 @@ class DatabaseSettings(_Section):
 class MatchingSettings(_Section):
     """How sure the matcher must be before it answers."""
 
-    threshold: float = Field(0.5, ge=0, le=1)
-    floor: float = Field(0.28, ge=0, le=1)
-    margin: float = Field(0.04, ge=0, le=1)
+    threshold: float = Field(0.38, ge=0, le=1)
+    floor: float = Field(0.25, ge=0, le=1)
+    margin: float = Field(0.02, ge=0, le=1)
+    intent_vote: float = Field(0.3, ge=0, le=1)
     max_message_chars: int = Field(500, ge=10, le=20000)
     choices: int = Field(3, ge=1, le=9)
 

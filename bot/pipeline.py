@@ -27,8 +27,21 @@ def process(services: Services, inbound: Inbound) -> Reply:
 
     The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
     under the user's lock. A retry of a message already answered gets the stored reply and changes nothing.
-    A failure inside the dialogue still stores the message and answers politely.
+    A failure inside the dialogue rolls the turn back, then stores the message with a polite apology.
     """
+    try:
+        return _turn(services, inbound)
+    except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
+        # A bug or a database hiccup in one turn must not lose the message or show a traceback.
+        log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
+        apology = Reply(
+            render(services.kb.reply("internal_error"), services.policy.facts),
+            IntentId.OUT_OF_SCOPE, 0.0, answered=False,
+        )
+        return _turn(services, inbound, fixed_reply=apology)
+
+
+def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Reply:
     now = inbound.received_at
     with session_scope(services.engine) as session:
         user = users.get_or_create_user(
@@ -45,40 +58,34 @@ def process(services: Services, inbound: Inbound) -> Reply:
             received_at=now,
         )
         if not recorded.is_new:
-            stored = messages.reply_for(session=session, inbound=recorded.message)
+            stored = messages.reply_for(session=session, inbound=recorded)
             if stored is not None:
                 return _stored_reply(stored)
-        state = dialogue_state.load_state(session=session, user_id=recorded.message.user_id, now=now)
-        ctx = TurnContext(
-            session=session,
-            kb=services.kb,
-            matcher=services.matcher,
-            policy=services.policy,
-            inbound=inbound,
-            user=user,
-            state=state,
-            now=now,
-        )
-        try:
-            with session.begin_nested():
-                turn = handle(ctx)
-                dialogue_state.save_state(session=session, state=state, now=now)
-                for item in turn.outbox:
-                    outbox.enqueue(
-                        session=session, channel=item.channel, recipient=item.user_id, text=item.text,
-                        reason=item.reason, now=now, not_before=item.not_before,
-                    )
-            reply = turn.reply
-        except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
-            # A bug or a database hiccup in one turn must not lose the message or show a traceback.
-            log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
-            reply = Reply(
-                render(services.kb.reply("internal_error"), services.policy.facts),
-                IntentId.OUT_OF_SCOPE, 0.0, answered=False,
+        if fixed_reply is not None:
+            reply = fixed_reply
+        else:
+            state = dialogue_state.load_state(session=session, user_id=recorded.user_id, now=now)
+            ctx = TurnContext(
+                session=session,
+                kb=services.kb,
+                matcher=services.matcher,
+                policy=services.policy,
+                inbound=inbound,
+                user=user,
+                state=state,
+                now=now,
             )
+            turn = handle(ctx)
+            dialogue_state.save_state(session=session, state=state, now=now)
+            for item in turn.outbox:
+                outbox.enqueue(
+                    session=session, channel=item.channel, recipient=item.user_id, text=item.text,
+                    reason=item.reason, now=now, not_before=item.not_before,
+                )
+            reply = turn.reply
         messages.record_reply(
             session=session,
-            inbound=recorded.message,
+            inbound=recorded,
             text=reply.text,
             buttons=[{"label": button.label, "payload": button.payload} for button in reply.buttons],
             intent=reply.intent.value,

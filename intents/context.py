@@ -27,9 +27,10 @@ class AidTier:
 class DialoguePolicy:
     """The slice of the settings the dialogue needs, built once by bot/app.py from config.toml."""
 
-    threshold: float = 0.5
-    floor: float = 0.28
-    margin: float = 0.04
+    threshold: float = 0.38
+    floor: float = 0.25
+    margin: float = 0.02
+    intent_vote: float = 0.3
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)

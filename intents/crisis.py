@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from intents.context import TurnContext
 from intents.ids import IntentId
-from intents.normalize import normalize
+from intents.normalize import fold, fold_all
 from intents.turn import OutboxItem, Reply, Turn
 
 
 def is_crisis(text: str, phrases: tuple[str, ...]) -> bool:
     """True when the message contains a danger-to-life phrase (compared after normalisation, spaces ignored)."""
-    folded = normalize(text).replace(" ", "")
-    return any(normalize(phrase).replace(" ", "") in folded for phrase in phrases)
+    folded = fold(text)
+    return any(phrase in folded for phrase in fold_all(phrases))
 
 
 def crisis_turn(ctx: TurnContext, text: str) -> Turn:

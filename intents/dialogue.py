@@ -12,7 +12,7 @@ from intents.crisis import crisis_turn, is_crisis
 from intents.forms import FORMS, continue_form
 from intents.ids import IntentId
 from intents.matcher import Candidate
-from intents.normalize import clean, normalize
+from intents.normalize import clean, fold, fold_all, normalize
 from intents.skills import SKILLS
 from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD
@@ -69,8 +69,7 @@ def handle(ctx: TurnContext) -> Turn:
 
 
 def _understand(text: str, ctx: TurnContext) -> Turn:
-    folded = normalize(text).replace(" ", "")
-    if folded in {normalize(word) for word in ctx.kb.words.get("detail", ())}:
+    if fold(text) in fold_all(ctx.kb.words.get("detail", ())):
         return detail_turn(ctx, ctx.state.last_entry)
     article = _law_article(text, ctx)
     if article is not None:
@@ -80,15 +79,29 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
 
 
 def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
+    """Answer, offer choices or say "not understood", from the ranked entries.
+
+    Intents vote: an intent's weight is its best entry's score plus `intent_vote` times its second-best
+    entry's, so two good entries of one intent outweigh a single lucky match of another. The best entry of
+    the winning intent answers when it is sure enough and the winning intent leads by the margin.
+    """
     policy = ctx.policy
     if not candidates or candidates[0].score < policy.floor:
         return not_understood(ctx, candidates[0].score if candidates else 0.0)
-    best = candidates[0]
-    rival = next((c for c in candidates[1:] if c.entry.intent != best.entry.intent), None)
-    ambiguous = rival is not None and best.score - rival.score < policy.margin
-    if best.score >= policy.threshold and not ambiguous:
+    by_intent: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_intent.setdefault(candidate.entry.intent, []).append(candidate)
+    weight = {
+        intent: found[0].score + policy.intent_vote * (found[1].score if len(found) > 1 else 0.0)
+        for intent, found in by_intent.items()
+    }
+    winner = max(weight, key=lambda intent: weight[intent])
+    best = by_intent[winner][0]
+    rival = max((value for intent, value in weight.items() if intent != winner), default=0.0)
+    if best.score >= policy.threshold and weight[winner] - rival >= policy.margin:
         return SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
-    return clarify(ctx, candidates)
+    ordered = [best] + [candidate for candidate in candidates if candidate is not best]
+    return clarify(ctx, ordered)
 
 
 def _law_article(text: str, ctx: TurnContext) -> Turn | None:
@@ -106,7 +119,7 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
 
 def _pick_choice(text: str, ctx: TurnContext) -> Turn | None:
     options = list(ctx.state.slots.get("options", []))
-    folded = normalize(text).replace(" ", "")
+    folded = fold(text)
     number = _ORDINALS.get(folded) or (parse_chinese(folded) if len(folded) <= 2 else None)
     if number is None or not 1 <= number <= len(options):
         return None

@@ -23,12 +23,12 @@ from intents.tokenize import Tokenizer
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
 UNIGRAM_WEIGHT = 0.5
-FUZZ_SHARE = 0.2
+FUZZ_SHARE = 0.3
 COMMON_SHARE = 0.15  # a feature in more than this share of phrasings carries no information: skipped
 
 

@@ -41,6 +41,17 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def fold(text: str) -> str:
+    """Normalised with spaces removed: how whole-message words (算了, 详细说明) and phrases are compared."""
+    return normalize(text).replace(" ", "")
+
+
+@lru_cache(maxsize=64)
+def fold_all(words: tuple[str, ...]) -> frozenset[str]:
+    """Every word folded, computed once per word list (word lists come from the read-only knowledge base)."""
+    return frozenset(fold(word) for word in words)
+
+
 class SynonymRewriter:
     """Rewrites every variant to its canonical word (longest variant first), in phrasings and messages alike."""
 

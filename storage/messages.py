@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col, select
 
 from storage.models import InboundMessage, ReplyLog, User
@@ -14,9 +15,10 @@ from storage.models import InboundMessage, ReplyLog, User
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """The stored inbound row and whether this call stored it (False: a retry of a known message)."""
+    """The stored inbound row's id and whether this call stored it (False: a retry of a known message)."""
 
-    message: InboundMessage
+    id: int
+    user_id: int
     is_new: bool
 
 
@@ -41,38 +43,43 @@ def record_inbound(
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     result = session.execute(
-        insert(InboundMessage).values(**values).on_conflict_do_nothing().returning(col(InboundMessage.id))
+        insert(InboundMessage.__table__)  # type: ignore[arg-type]
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(InboundMessage.__table__.c.id)  # type: ignore[attr-defined]
     )
     new_id = result.scalar()
+    if new_id is not None:
+        assert user.id is not None
+        return Recorded(id=new_id, user_id=user.id, is_new=True)
     statement = select(InboundMessage).where(
         InboundMessage.channel == channel, InboundMessage.message_id == message_id
     )
     message = session.exec(statement).one()
-    return Recorded(message=message, is_new=new_id is not None)
+    assert message.id is not None
+    return Recorded(id=message.id, user_id=message.user_id, is_new=False)
 
 
 def record_reply(
-    *, session: Session, inbound: InboundMessage, text: str, buttons: list[dict[str, str]], intent: str,
+    *, session: Session, inbound: Recorded, text: str, buttons: list[dict[str, str]], intent: str,
     confidence: float, answered: bool, now: datetime,
-) -> ReplyLog:
+) -> None:
     """Store the reply given to one inbound message."""
-    assert inbound.id is not None
-    row = ReplyLog(
-        inbound_id=inbound.id,
-        user_id=inbound.user_id,
-        text=text,
-        buttons=buttons,
-        intent=intent,
-        confidence=confidence,
-        answered=answered,
-        created_at=now,
+    session.execute(
+        core_insert(ReplyLog.__table__).values(  # type: ignore[arg-type]
+            inbound_id=inbound.id,
+            user_id=inbound.user_id,
+            text=text,
+            buttons=buttons,
+            intent=intent,
+            confidence=confidence,
+            answered=answered,
+            created_at=now,
+        )
     )
-    session.add(row)
-    session.flush()
-    return row
 
 
-def reply_for(*, session: Session, inbound: InboundMessage) -> ReplyLog | None:
+def reply_for(*, session: Session, inbound: Recorded) -> ReplyLog | None:
     """The reply already given to this inbound message (what a retry gets back), or None."""
     return session.exec(select(ReplyLog).where(ReplyLog.inbound_id == inbound.id)).first()
 

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+class AwareDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp on every database: stored in UTC, always read back aware.
+
+    PostgreSQL keeps the zone itself (timestamptz); SQLite has no zone, so the UTC value is stored bare
+    and the zone put back on reading.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware one")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
 def _aware() -> Any:
-    return Column(DateTime(timezone=True), nullable=False)
+    return Column(AwareDateTime(), nullable=False)
 
 
 def _aware_nullable() -> Any:
-    return Column(DateTime(timezone=True), nullable=True)
+    return Column(AwareDateTime(), nullable=True)
 
 
 class User(SQLModel, table=True):

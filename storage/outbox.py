@@ -32,7 +32,13 @@ def enqueue(
         "dedup_key": dedup_key,
     }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(insert(Outbox).values(**values).on_conflict_do_nothing().returning(col(Outbox.id)))
+    statement = (
+        insert(Outbox.__table__)  # type: ignore[arg-type]
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(Outbox.__table__.c.id)  # type: ignore[attr-defined]
+    )
+    result = session.execute(statement)
     return result.scalar() is not None
 
 

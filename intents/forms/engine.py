@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Protocol
 
 from intents.context import TurnContext
 from intents.ids import IntentId
-from intents.normalize import normalize
+from intents.normalize import fold, fold_all
 from intents.turn import Reply, Turn
 from storage import dialogue_state
 
@@ -56,8 +56,7 @@ class Form(Protocol):
 
 def is_cancel(text: str, ctx: TurnContext) -> bool:
     """True when the whole message is a way of saying "leave this" (算了, 取消, 不办了 …)."""
-    folded = normalize(text).replace(" ", "")
-    return folded in {normalize(word).replace(" ", "") for word in ctx.kb.words.get("cancel", ())}
+    return fold(text) in fold_all(ctx.kb.words.get("cancel", ()))
 
 
 def _extract_all(form: Form, text: str, ctx: TurnContext, values: dict[str, Any]) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 from intents.normalize import normalize
 
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|千|k|w)?(?:块钱|块|元|人民币)?")
+_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|千|k|w)?(块钱|块|元|人民币)?")
+_LONGEST_BARE_AMOUNT = 6  # seven or more bare digits are a phone or ID number, not money
 _COUNT = re.compile(r"(\d+)\s*(?:多)?\s*(?:个)?\s*(?:人|名|位|工友|兄弟|职工)")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 _CN_AMOUNT = re.compile(rf"[{_CN_DIGITS}]+(?:\d+)?")
@@ -36,8 +37,10 @@ def parse_amount(text: str) -> int | None:
     folded = _to_arabic(normalize(text).replace(" ", ""))
     amounts = []
     for match in _AMOUNT.finditer(folded):
-        value = float(match.group(1))
         unit = match.group(2)
+        if unit is None and match.group(3) is None and len(match.group(1)) > _LONGEST_BARE_AMOUNT:
+            continue
+        value = float(match.group(1))
         if unit in ("万", "w"):
             value *= 10000
         elif unit in ("千", "k"):

@@ -9,17 +9,17 @@ from typing import Any, ClassVar
 from intents.context import TurnContext
 from intents.forms.engine import Slot
 from intents.ids import IntentId
-from intents.normalize import normalize
+from intents.normalize import fold, fold_all
 from intents.turn import Reply, Turn
 from storage import users
 
 
 def parse_yes_no(text: str, ctx: TurnContext) -> bool | None:
     """True for a clear yes (确认/是/好的 …), False for a clear no, None otherwise (ask again)."""
-    folded = normalize(text).replace(" ", "")
-    if folded in {normalize(word) for word in ctx.kb.words.get("no", ())}:
+    folded = fold(text)
+    if folded in fold_all(ctx.kb.words.get("no", ())):
         return False
-    if folded in {normalize(word) for word in ctx.kb.words.get("yes", ())}:
+    if folded in fold_all(ctx.kb.words.get("yes", ())):
         return True
     return None
 
