@@ -31,7 +31,11 @@ from storage import ensure_schema, make_engine  # noqa: E402
 
 def messages(kb: KnowledgeBase) -> list[str]:
     dev = REPO.parent / "shared" / "eval" / "dev.jsonl"
-    texts = [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()] if dev.exists() else []
+    texts = (
+        [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()]
+        if dev.exists()
+        else []
+    )
     rng = random.Random(7)
     phrasings = [p for entry in kb.entries for p in entry.phrasings]
     return texts + rng.sample(phrasings, 200)
@@ -46,7 +50,9 @@ def synthetic(kb: KnowledgeBase, size: int) -> KnowledgeBase:
     """kb plus generated entries whose phrasings recombine real words, so postings look like real ones."""
     rng = random.Random(11)
     matcher = Matcher(kb)
-    vocabulary = sorted({w for e in kb.entries for p in e.phrasings for w in matcher.content(matcher.prepare(p))})
+    vocabulary = sorted(
+        {w for e in kb.entries for p in e.phrasings for w in matcher.content(matcher.prepare(p))}
+    )
     entries = list(kb.entries)
     intents = sorted({entry.intent for entry in kb.entries})
     for number in range(size - len(entries)):
@@ -106,20 +112,28 @@ def main() -> None:
     texts = messages(kb)
     lcut = jieba_alone(texts, 5)
     lcut_p50 = statistics.median(lcut)
-    print(f"messages: {len(texts)} distinct, jieba.lcut alone p50 {lcut_p50 * 1e3:.3f} ms, "
-          f"p99 {percentile(lcut, 0.99) * 1e3:.3f} ms")
+    print(
+        f"messages: {len(texts)} distinct, jieba.lcut alone p50 {lcut_p50 * 1e3:.3f} ms, "
+        f"p99 {percentile(lcut, 0.99) * 1e3:.3f} ms"
+    )
     for label, base in (("shipped", kb), ("10,000 entries", synthetic(kb, 10_000))):
         timings, build = run_path(base, texts, 3)
         p50, p99 = statistics.median(timings), percentile(timings, 0.99)
-        print(f"{label:>15}: {len(base.entries)} entries, index build {build:.2f} s, whole path p50 "
-              f"{p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms ({p50 / lcut_p50:.0f}x jieba.lcut p50)")
+        print(
+            f"{label:>15}: {len(base.entries)} entries, index build {build:.2f} s, whole path p50 "
+            f"{p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms ({p50 / lcut_p50:.0f}x jieba.lcut p50)"
+        )
     python = sys.executable
     db = f"sqlite:///{tempfile.mkdtemp()}/cold.db"
-    subprocess.run([python, "-m", "bot", "--db", db, "ask", "你好"], cwd=REPO, capture_output=True, check=True)
+    subprocess.run(
+        [python, "-m", "bot", "--db", db, "ask", "你好"], cwd=REPO, capture_output=True, check=True
+    )
     bare = wall([python, "-c", "import jieba; jieba.lcut('老板拖欠工资')"])
     cold = wall([python, "-m", "bot", "--db", db, "ask", "老板拖欠工资"])
-    print(f"cold start: python -m bot ask {cold:.2f} s, bare import jieba + lcut {bare:.2f} s "
-          f"({cold / bare:.2f}x)")
+    print(
+        f"cold start: python -m bot ask {cold:.2f} s, bare import jieba + lcut {bare:.2f} s "
+        f"({cold / bare:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
         raise KnowledgeFileError(f"knowledge file problem: {error}") from error
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None, kb: KnowledgeBase | None = None) -> Services:
+def build_services(
+    settings: Settings, *, clock: Clock | None = None, kb: KnowledgeBase | None = None
+) -> Services:
     """Wire everything from the settings; the matcher's index is cached under data/cache."""
     kb = kb or load_kb()
     engine = open_database(settings)

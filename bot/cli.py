@@ -25,13 +25,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ask = commands.add_parser("ask", help="answer one message, or one per line from stdin with '-'")
     ask.add_argument("--json", action="store_true", help="print one JSON object per message")
-    ask.add_argument("--user", help="continue the conversation of this user id (default: a new user each time)")
+    ask.add_argument(
+        "--user", help="continue the conversation of this user id (default: a new user each time)"
+    )
     ask.add_argument("text", nargs="?", default="-", help="the message, or '-' to read lines from stdin")
 
     chat = commands.add_parser("chat", help="interactive console chat")
     chat.add_argument("--user", default="console", help="user id of this console conversation")
 
-    evaluate = commands.add_parser("eval", help="score a labelled file in the format of shared/eval/dev.jsonl")
+    evaluate = commands.add_parser(
+        "eval", help="score a labelled file in the format of shared/eval/dev.jsonl"
+    )
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
 
@@ -134,9 +138,13 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="unionbot-eval-") as folder:
         url = args.db or f"sqlite:///{folder}/eval.db"
         services = _services(args, database_url=url)
-        report = evaluate(items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval"))
+        report = evaluate(
+            items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
+        )
         services.engine.dispose()
-    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out)
+    print(
+        json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out
+    )
     return 0
 
 
@@ -174,7 +182,9 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
 
     settings = load_settings(args.config)
     kb = load_kb()
-    problems = check_knowledge(kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts())
+    problems = check_knowledge(
+        kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts()
+    )
     for problem in problems:
         print(problem, file=out)
     entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)

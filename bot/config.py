@@ -162,7 +162,8 @@ class Settings(BaseSettings):
         station = self.station
         tiers = sorted(self.aid.tiers, key=lambda tier: tier.min_self_paid)
         aid_tiers = self.aid.tier_joiner.join(
-            self.aid.tier_sentence.format(min_self_paid=tier.min_self_paid, grant=tier.grant) for tier in tiers
+            self.aid.tier_sentence.format(min_self_paid=tier.min_self_paid, grant=tier.grant)
+            for tier in tiers
         )
         return {
             "union_name": station.union_name,

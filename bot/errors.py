@@ -1,9 +1,9 @@
 """The project's exception tree; each entry point converts it at one boundary.
 
-    BotError
-    ├── ConfigError        config.toml unreadable or invalid, bad environment override
-    ├── DatabaseError      database URL unusable or database unreachable
-    └── KnowledgeFileError a knowledge file is broken (wraps knowledge.KnowledgeError)
+BotError
+├── ConfigError        config.toml unreadable or invalid, bad environment override
+├── DatabaseError      database URL unusable or database unreachable
+└── KnowledgeFileError a knowledge file is broken (wraps knowledge.KnowledgeError)
 """
 
 

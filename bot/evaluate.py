@@ -85,8 +85,12 @@ class Report:
             "total": self.total,
             "intent_accuracy": round(self.intent_accuracy, 4),
             "reply_fact_rate": round(self.fact_rate, 4),
-            "per_intent": {k: {"precision": p, "recall": r, "support": n} for k, (p, r, n) in self.per_intent().items()},
-            "confusions": [{"expected": e, "got": g, "count": n} for (e, g), n in self.confusions.most_common()],
+            "per_intent": {
+                k: {"precision": p, "recall": r, "support": n} for k, (p, r, n) in self.per_intent().items()
+            },
+            "confusions": [
+                {"expected": e, "got": g, "count": n} for (e, g), n in self.confusions.most_common()
+            ],
             "misses": self.misses,
         }
 
@@ -101,8 +105,10 @@ class Report:
         if self.misses:
             lines.append("misses:")
             for miss in self.misses:
-                lines.append(f"  [{miss['why']}] {miss['text']} — expected {miss['expected']}, got {miss['got']}"
-                             f" ({miss['confidence']:.2f}): {miss['reply'][:60]}")
+                lines.append(
+                    f"  [{miss['why']}] {miss['text']} — expected {miss['expected']}, got {miss['got']}"
+                    f" ({miss['confidence']:.2f}): {miss['reply'][:60]}"
+                )
         lines.append(f"intent accuracy: {self.intent_accuracy:.1%} ({self.intent_hits}/{self.total})")
         lines.append(f"reply facts: {self.fact_rate:.1%} ({self.fact_hits}/{self.fact_items})")
         return "\n".join(lines)
@@ -130,9 +136,14 @@ def evaluate(items: Sequence[Item], ask: Callable[[str], Reply]) -> Report:
             fact_ok = any(fact in reply.text for fact in item.reply_any)
             report.fact_hits += fact_ok
         if not intent_ok or not fact_ok:
-            report.misses.append({
-                "text": item.text, "expected": "/".join(item.intents), "got": got,
-                "confidence": reply.confidence, "why": "intent" if not intent_ok else "fact",
-                "reply": reply.text.replace("\n", " "),
-            })
+            report.misses.append(
+                {
+                    "text": item.text,
+                    "expected": "/".join(item.intents),
+                    "got": got,
+                    "confidence": reply.confidence,
+                    "why": "intent" if not intent_ok else "fact",
+                    "reply": reply.text.replace("\n", " "),
+                }
+            )
     return report

@@ -36,7 +36,9 @@ def process(services: Services, inbound: Inbound) -> Reply:
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
         apology = Reply(
             render(services.kb.reply("internal_error"), services.policy.facts),
-            IntentId.OUT_OF_SCOPE, 0.0, answered=False,
+            IntentId.OUT_OF_SCOPE,
+            0.0,
+            answered=False,
         )
         return _turn(services, inbound, fixed_reply=apology)
 
@@ -79,8 +81,13 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             dialogue_state.save_state(session=session, state=state, now=now)
             for item in turn.outbox:
                 outbox.enqueue(
-                    session=session, channel=item.channel, recipient=item.user_id, text=item.text,
-                    reason=item.reason, now=now, not_before=item.not_before,
+                    session=session,
+                    channel=item.channel,
+                    recipient=item.user_id,
+                    text=item.text,
+                    reason=item.reason,
+                    now=now,
+                    not_before=item.not_before,
                 )
             reply = turn.reply
         messages.record_reply(

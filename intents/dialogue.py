@@ -147,4 +147,3 @@ def _payload(payload: str, ctx: TurnContext) -> Turn | None:
     if kind == MENU_PAYLOAD and value:
         return _understand(value, ctx)
     return None
-

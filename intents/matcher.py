@@ -14,6 +14,7 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -56,7 +57,7 @@ def _pinyin_table() -> dict[str, str]:
     from pypinyin import Style, lazy_pinyin
 
     chars = [chr(code) for code in range(0x4E00, 0xA000)]
-    syllables = lazy_pinyin(chars, style=Style.NORMAL, errors=lambda item: ["?"] * len(item))
+    syllables = lazy_pinyin(chars, style=Style.NORMAL, errors=lambda _item: "?")
     return {char: syllable for char, syllable in zip(chars, syllables, strict=True) if syllable != "?"}
 
 
@@ -117,7 +118,7 @@ class Matcher:
         for text in runs:
             if len(text) == 1:
                 features.setdefault("u:" + text, UNIGRAM_WEIGHT)
-            for left, right in zip(text, text[1:], strict=False):
+            for left, right in pairwise(text):
                 features.setdefault("b:" + left + right, BIGRAM_WEIGHT)
                 features.setdefault(f"p:{pinyin.get(left, left)}_{pinyin.get(right, right)}", PINYIN_WEIGHT)
         return features
@@ -220,12 +221,16 @@ class Matcher:
             recall = shared / query_norm
             precision = shared / index.doc_norm[doc] if index.doc_norm[doc] else 0.0
             f_score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * fuzz.ratio(query_text, index.doc_text[doc]) / 100
+            score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * fuzz.ratio(
+                query_text, index.doc_text[doc]
+            ) / 100
             entry = index.doc_entry[doc]
             if entry not in best or score > best[entry][0]:
                 best[entry] = (score, doc)
         ranked = sorted(best.items(), key=lambda item: item[1][0], reverse=True)[:limit]
         return [
-            Candidate(self._entries[entry], round(score, 4), self._entries[entry].phrasings[index.doc_slot[doc]])
+            Candidate(
+                self._entries[entry], round(score, 4), self._entries[entry].phrasings[index.doc_slot[doc]]
+            )
             for entry, (score, doc) in ranked
         ]

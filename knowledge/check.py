@@ -44,7 +44,11 @@ def _without_placeholders(text: str) -> str:
 
 
 def _check_entry(
-    entry: FaqEntry, kb: KnowledgeBase, lookup: LawLookup, valid_intents: Collection[str], facts: Mapping[str, str]
+    entry: FaqEntry,
+    kb: KnowledgeBase,
+    lookup: LawLookup,
+    valid_intents: Collection[str],
+    facts: Mapping[str, str],
 ) -> list[Problem]:
     problems: list[Problem] = []
 
@@ -70,7 +74,9 @@ def _check_entry(
             problem(f"{field} is not a valid template: {error}")
             continue
         if len(rendered) > MAX_ANSWER_CHARS:
-            problem(f"{field} has {len(rendered)} characters; at most {MAX_ANSWER_CHARS} (move the rest to detail)")
+            problem(
+                f"{field} has {len(rendered)} characters; at most {MAX_ANSWER_CHARS} (move the rest to detail)"
+            )
 
     both = entry.answer + "\n" + entry.detail
     cited_quantities: set[tuple[float, str]] = set()
@@ -81,8 +87,8 @@ def _check_entry(
             continue
         cited_quantities |= quantities(article.text)
         law = kb.law(ref.law)
-        names = law.names if law else (ref.law,)
-        if not any(f"《{name}》第{to_chinese(ref.article)}条" in both for name in names):
+        law_names = law.names if law else (ref.law,)
+        if not any(f"《{name}》第{to_chinese(ref.article)}条" in both for name in law_names):
             problem(f"answer does not name its ref as {ref.cited()}")
     stated = quantities(_without_placeholders(both))
     unsupported = sorted(stated - cited_quantities)
@@ -116,7 +122,9 @@ def check_knowledge(
             other = seen_phrasings.get(key)
             if other is not None and other is not entry:
                 problems.append(
-                    Problem(entry.source, entry.id, f"phrasing {phrasing!r} also in {other.source}:{other.id}")
+                    Problem(
+                        entry.source, entry.id, f"phrasing {phrasing!r} also in {other.source}:{other.id}"
+                    )
                 )
             elif other is None:
                 seen_phrasings[key] = entry

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import re
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMBER = "零〇一二两三四五六七八九十百千万"
 
@@ -78,9 +91,7 @@ _UNIT_CLASSES = {
     "%": "percent",
 }
 _NUMBER = rf"(\d+(?:\.\d+)?|[{CHINESE_NUMBER}]+)"
-_QUANTITY = re.compile(
-    rf"百分之{_NUMBER}|{_NUMBER}\s*(个工作日|工作日|个月|周岁|小时|天|日|月|年|岁|倍|%)"
-)
+_QUANTITY = re.compile(rf"百分之{_NUMBER}|{_NUMBER}\s*(个工作日|工作日|个月|周岁|小时|天|日|月|年|岁|倍|%)")
 _ARTICLE_NUMBER = re.compile(rf"第[{CHINESE_NUMBER}\d]+[条款项章节]")
 
 

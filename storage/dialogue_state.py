@@ -26,7 +26,12 @@ def save_state(*, session: Session, state: DialogueState, now: datetime) -> None
 
 
 def start_form(
-    *, session: Session, state: DialogueState, form: str, slots: dict[str, Any], expires_at: datetime,
+    *,
+    session: Session,
+    state: DialogueState,
+    form: str,
+    slots: dict[str, Any],
+    expires_at: datetime,
     now: datetime,
 ) -> None:
     """Make `form` the user's active form with these slots."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import insert as core_insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col, select
 
-from storage.models import InboundMessage, ReplyLog, User
+from storage.models import InboundMessage, ReplyLog, User, table
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,8 +23,15 @@ class Recorded:
 
 
 def record_inbound(
-    *, session: Session, channel: str, message_id: str, user: User, text: str, kind: str,
-    payload: str | None, received_at: datetime,
+    *,
+    session: Session,
+    channel: str,
+    message_id: str,
+    user: User,
+    text: str,
+    kind: str,
+    payload: str | None,
+    received_at: datetime,
 ) -> Recorded:
     """Store an inbound message unless (channel, message_id) is already stored.
 
@@ -43,10 +50,10 @@ def record_inbound(
     dialect = session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     result = session.execute(
-        insert(InboundMessage.__table__)  # type: ignore[arg-type]
+        insert(table(InboundMessage))
         .values(**values)
         .on_conflict_do_nothing()
-        .returning(InboundMessage.__table__.c.id)  # type: ignore[attr-defined]
+        .returning(table(InboundMessage).c.id)
     )
     new_id = result.scalar()
     if new_id is not None:
@@ -61,12 +68,19 @@ def record_inbound(
 
 
 def record_reply(
-    *, session: Session, inbound: Recorded, text: str, buttons: list[dict[str, str]], intent: str,
-    confidence: float, answered: bool, now: datetime,
+    *,
+    session: Session,
+    inbound: Recorded,
+    text: str,
+    buttons: list[dict[str, str]],
+    intent: str,
+    confidence: float,
+    answered: bool,
+    now: datetime,
 ) -> None:
     """Store the reply given to one inbound message."""
     session.execute(
-        core_insert(ReplyLog.__table__).values(  # type: ignore[arg-type]
+        core_insert(table(ReplyLog)).values(
             inbound_id=inbound.id,
             user_id=inbound.user_id,
             text=text,

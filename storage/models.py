@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Dialect, Table, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -20,6 +20,7 @@ class AwareDateTime(TypeDecorator[datetime]):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """To UTC; bare on SQLite. A naive datetime is a bug and is refused."""
         if value is None:
             return None
         if value.tzinfo is None:
@@ -28,6 +29,7 @@ class AwareDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:  # noqa: ARG002
+        """Aware UTC, whatever the database returned."""
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value
@@ -122,3 +124,9 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
     last_error: str | None = Field(default=None, max_length=500)
     dedup_key: str | None = Field(default=None, max_length=128, unique=True)
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for statements the ORM would only slow down (inserts on the hot path)."""
+    found: Table = model.__table__  # type: ignore[attr-defined]
+    return found

@@ -8,12 +8,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import Outbox
+from storage.models import Outbox, table
 
 
 def enqueue(
-    *, session: Session, channel: str, recipient: str, text: str, reason: str, now: datetime,
-    not_before: datetime | None = None, dedup_key: str | None = None,
+    *,
+    session: Session,
+    channel: str,
+    recipient: str,
+    text: str,
+    reason: str,
+    now: datetime,
+    not_before: datetime | None = None,
+    dedup_key: str | None = None,
 ) -> bool:
     """Add one message to the outbox; with a `dedup_key` a second enqueue of the same key is ignored.
 
@@ -32,12 +39,7 @@ def enqueue(
         "dedup_key": dedup_key,
     }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(Outbox.__table__)  # type: ignore[arg-type]
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(Outbox.__table__.c.id)  # type: ignore[attr-defined]
-    )
+    statement = insert(table(Outbox)).values(**values).on_conflict_do_nothing().returning(table(Outbox).c.id)
     result = session.execute(statement)
     return result.scalar() is not None
 

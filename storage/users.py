@@ -48,7 +48,12 @@ def find_user(*, session: Session, channel: str, external_id: str) -> User | Non
 
 
 def set_contact(
-    *, session: Session, user: User, now: datetime, name: str | None = None, phone: str | None = None,
+    *,
+    session: Session,
+    user: User,
+    now: datetime,
+    name: str | None = None,
+    phone: str | None = None,
     work_unit: str | None = None,
 ) -> None:
     """Record contact details the worker gave with consent (the consent time is kept)."""

@@ -59,7 +59,9 @@ def _reset_postgres(url: str) -> Engine:
 def _database_params() -> list[object]:
     params: list[object] = ["sqlite"]
     params.append(
-        pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="UNIONBOT_TEST_PG_URL not set"))
+        pytest.param(
+            "postgresql", marks=pytest.mark.skipif(not PG_URL, reason="UNIONBOT_TEST_PG_URL not set")
+        )
     )
     return params
 
@@ -85,20 +87,31 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     engine.dispose()
 
 
-def make_services(settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock) -> Services:
+def make_services(
+    settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock
+) -> Services:
     return Services(
-        settings=settings, engine=engine, kb=kb, matcher=matcher, policy=dialogue_policy(settings), clock=clock
+        settings=settings,
+        engine=engine,
+        kb=kb,
+        matcher=matcher,
+        policy=dialogue_policy(settings),
+        clock=clock,
     )
 
 
 @pytest.fixture
-def services(settings: Settings, sqlite_engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock) -> Services:
+def services(
+    settings: Settings, sqlite_engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock
+) -> Services:
     """Services on SQLite: for dialogue tests, where the database is not what is tested."""
     return make_services(settings, sqlite_engine, kb, matcher, clock)
 
 
 @pytest.fixture
-def any_services(settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock) -> Services:
+def any_services(
+    settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock
+) -> Services:
     """Services on every configured database: for storage and pipeline behaviour."""
     return make_services(settings, engine, kb, matcher, clock)
 

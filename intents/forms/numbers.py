@@ -45,7 +45,7 @@ def parse_amount(text: str) -> int | None:
             value *= 10000
         elif unit in ("千", "k"):
             value *= 1000
-        amounts.append(int(round(value)))
+        amounts.append(round(value))
     positive = [amount for amount in amounts if amount > 0]
     return max(positive) if positive else None
 

@@ -7,13 +7,13 @@ from typing import Protocol
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
-from intents.turn import Turn
 from intents.skills.aid import HardshipAidSkill
 from intents.skills.faq import FaqSkill
 from intents.skills.handoff import HandoffSkill
 from intents.skills.pending import NotYetSkill
 from intents.skills.profile import ProfileDeleteSkill
 from intents.skills.smalltalk import MenuSkill
+from intents.turn import Turn
 
 
 class Skill(Protocol):

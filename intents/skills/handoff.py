@@ -49,7 +49,9 @@ class HandoffSkill:
     def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
         """Staff alert in the outbox; the reply depends on office hours."""
         alert = ctx.say(
-            "handoff_staff_alert", channel=ctx.inbound.channel, user=ctx.inbound.user_id,
+            "handoff_staff_alert",
+            channel=ctx.inbound.channel,
+            user=ctx.inbound.user_id,
             text=ctx.inbound.text[:200],
         )
         outbox = tuple(OutboxItem("staff", staff, alert, "staff_alert") for staff in ctx.policy.staff_ids)

@@ -15,7 +15,9 @@ from bot.cli import main
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _run(argv: list[str], monkeypatch: pytest.MonkeyPatch | None = None, stdin: str | None = None) -> tuple[int, str]:
+def _run(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch | None = None, stdin: str | None = None
+) -> tuple[int, str]:
     if stdin is not None and monkeypatch is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     out = io.StringIO()
@@ -44,7 +46,7 @@ def test_ask_reads_one_message_per_line_from_stdin(db: str, monkeypatch: pytest.
     assert intents == ["greeting", "union_law"]
 
 
-def test_ask_with_user_continues_the_conversation_across_runs(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ask_with_user_continues_the_conversation_across_runs(db: str) -> None:
     _run(["--db", db, "ask", "--user", "u1", "删除我的个人信息"])
     status, out = _run(["--db", db, "ask", "--json", "--user", "u1", "算了"])
     assert status == 0
@@ -87,7 +89,11 @@ def test_kb_check_passes_on_the_shipped_base() -> None:
 def test_a_bad_database_url_is_one_line_without_traceback() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot", "--db", "mysql://nowhere/x", "ask", "你好"],
-        cwd=REPO, capture_output=True, text=True, timeout=120, check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr

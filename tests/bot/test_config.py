@@ -23,13 +23,13 @@ def test_a_misspelt_key_fails_with_its_name(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     text = (REPO / "config.toml").read_text(encoding="utf-8").replace("threshold =", "treshold =")
     config.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match="matching.treshold"):
+    with pytest.raises(ConfigError, match=r"matching\.treshold"):
         load_settings(config)
 
 
 def test_a_threshold_out_of_range_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("UNIONBOT_MATCHING_THRESHOLD", "1.7")
-    with pytest.raises(ConfigError, match="matching.threshold"):
+    with pytest.raises(ConfigError, match=r"matching\.threshold"):
         load_settings(REPO / "config.toml")
 
 

@@ -43,7 +43,11 @@ def test_an_article_that_does_not_exist_is_said_so(worker: Conversation) -> None
 
 @pytest.mark.parametrize("typo", ["公会法规定了啥", "加班费怎么酸", "我要报鸣健步走"])
 def test_homophone_typos_still_find_the_topic(worker: Conversation, typo: str) -> None:
-    expected = {"公会法规定了啥": IntentId.UNION_LAW, "加班费怎么酸": IntentId.LABOR_LAW, "我要报鸣健步走": IntentId.EVENT_SIGNUP}
+    expected = {
+        "公会法规定了啥": IntentId.UNION_LAW,
+        "加班费怎么酸": IntentId.LABOR_LAW,
+        "我要报鸣健步走": IntentId.EVENT_SIGNUP,
+    }
     assert worker.say(typo).intent == expected[typo]
 
 
@@ -62,7 +66,9 @@ def test_marriage_criminal_and_everyday_questions_are_not_answered_with_law(
     assert "《" not in reply.text  # no law cited
 
 
-def test_gibberish_gets_a_polite_not_understood_with_the_human_line(worker: Conversation, services: Services) -> None:
+def test_gibberish_gets_a_polite_not_understood_with_the_human_line(
+    worker: Conversation, services: Services
+) -> None:
     reply = worker.say("asdfghjkl qwerty")
     assert reply.intent == IntentId.OUT_OF_SCOPE
     assert not reply.answered
@@ -70,7 +76,9 @@ def test_gibberish_gets_a_polite_not_understood_with_the_human_line(worker: Conv
     assert services.settings.station.union_hotline in reply.text
 
 
-def test_danger_to_life_gets_hotlines_and_alerts_every_staff_member(worker: Conversation, services: Services) -> None:
+def test_danger_to_life_gets_hotlines_and_alerts_every_staff_member(
+    worker: Conversation, services: Services
+) -> None:
     reply = worker.say("工资一直要不回来，我真的不想活了")
     assert reply.intent == IntentId.HANDOFF
     assert "12356" in reply.text and "110" in reply.text and "120" in reply.text
@@ -129,7 +137,9 @@ def test_handoff_in_office_hours_alerts_staff(worker: Conversation, services: Se
     assert {row.reason for row in _outbox(services)} == {"staff_alert"}
 
 
-def test_handoff_after_hours_promises_the_next_working_morning(worker: Conversation, services: Services) -> None:
+def test_handoff_after_hours_promises_the_next_working_morning(
+    worker: Conversation, services: Services
+) -> None:
     services.clock.set(datetime(2026, 11, 27, 20, 0, tzinfo=SHANGHAI))  # type: ignore[attr-defined]  # a Friday night
     reply = worker.say("我要留言")
     assert reply.intent == IntentId.HANDOFF
@@ -163,7 +173,16 @@ def test_profile_delete_can_be_called_off(worker: Conversation) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "\x00\x01\x02", "😀😀😀", "<script>alert(1)</script>", "'; DROP TABLE users; --", "ＡＢＣ１２３", "加" * 20000],
+    [
+        "",
+        "   ",
+        "\x00\x01\x02",
+        "😀😀😀",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE users; --",
+        "ＡＢＣ１２３",
+        "加" * 20000,
+    ],
 )
 def test_bad_input_always_gets_a_polite_reply(worker: Conversation, text: str) -> None:
     reply = worker.say(text)

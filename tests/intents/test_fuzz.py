@@ -23,7 +23,13 @@ def test_any_text_gets_a_reply(services: Services, text: str) -> None:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.text(alphabet=st.sampled_from("工会法加班费欠薪算了取消确认删除12一二三？！ "), max_size=12), min_size=1, max_size=6))
+@given(
+    texts=st.lists(
+        st.text(alphabet=st.sampled_from("工会法加班费欠薪算了取消确认删除12一二三？！ "), max_size=12),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_any_conversation_gets_replies(services: Services, texts: list[str]) -> None:
     worker = Conversation(services, user=f"fuzz-conv-{next(_users)}")
     for text in texts:

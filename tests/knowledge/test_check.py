@@ -86,7 +86,9 @@ def test_an_answer_too_long_for_a_phone_is_reported(kb_copy: Path, settings: Set
 
 
 def test_a_duplicate_phrasing_is_reported(kb_copy: Path, settings: Settings) -> None:
-    twice = _entry("《劳动法》第四十四条") + _entry("《劳动法》第四十四条").replace('"overtime"', '"overtime2"')
+    twice = _entry("《劳动法》第四十四条") + _entry("《劳动法》第四十四条").replace(
+        '"overtime"', '"overtime2"'
+    )
     problems = _problems(kb_copy, twice, settings)
     assert any("also in test.toml:overtime" in p for p in problems)
 
@@ -99,5 +101,5 @@ def test_a_malformed_reference_names_file_and_entry(kb_copy: Path) -> None:
 
 def test_broken_toml_names_the_file(kb_copy: Path) -> None:
     (kb_copy / "faq" / "bad.toml").write_text("[[entry]\nid=", encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="bad.toml: -: not valid TOML"):
+    with pytest.raises(KnowledgeError, match=r"bad\.toml: -: not valid TOML"):
         load_knowledge(kb_copy)

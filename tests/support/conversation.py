@@ -20,7 +20,9 @@ class Conversation:
         self.channel = channel
         self.replies: list[Reply] = []
 
-    def _send(self, text: str, kind: str = "text", payload: str | None = None, message_id: str | None = None) -> Reply:
+    def _send(
+        self, text: str, kind: str = "text", payload: str | None = None, message_id: str | None = None
+    ) -> Reply:
         inbound = Inbound(
             channel=self.channel,
             user_id=self.user,

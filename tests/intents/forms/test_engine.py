@@ -13,8 +13,8 @@ from intents import IntentId, Reply, Turn
 from intents.context import TurnContext
 from intents.forms import FORMS, Slot, start_form
 from intents.forms.numbers import parse_amount
-from intents.skills import SKILLS
 from intents.matcher import Candidate
+from intents.skills import SKILLS
 from storage import session_scope
 from storage.models import DialogueState
 from tests.support.conversation import Conversation
@@ -39,25 +39,28 @@ class OwedForm:
     idle_expiry: ClassVar[timedelta] = timedelta(minutes=30)
     cancel_key: ClassVar[str] = "form_cancelled"
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:  # noqa: ARG002
         return Turn(Reply(f"done {values['amount']} {values['phone']}", self.intent, 1.0))
 
 
 class StartOwedSkill:
-    def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
+    def respond(self, match: Candidate, ctx: TurnContext) -> Turn:  # noqa: ARG002
         return start_form(OwedForm(), ctx, ctx.inbound.text)
 
 
 @pytest.fixture
 def owed_form(services: Services, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     replies = dict(services.kb.replies)
-    replies.update(test_ask_amount="欠了多少钱？", test_ask_phone="留个手机号？", test_bad_phone="手机号不对。")
-    monkeypatch.setattr(services.kb, "replies", replies, raising=False) if False else None
+    replies.update(
+        test_ask_amount="欠了多少钱？", test_ask_phone="留个手机号？", test_bad_phone="手机号不对。"
+    )
     object.__setattr__(services.kb, "replies", replies)
     monkeypatch.setitem(FORMS, OwedForm.name, OwedForm())
     monkeypatch.setitem(SKILLS, IntentId.WAGE_ARREARS, StartOwedSkill())
     yield
-    object.__setattr__(services.kb, "replies", {k: v for k, v in replies.items() if not k.startswith("test_")})
+    object.__setattr__(
+        services.kb, "replies", {k: v for k, v in replies.items() if not k.startswith("test_")}
+    )
 
 
 def _state(services: Services, user: str) -> DialogueState | None:
