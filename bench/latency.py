@@ -7,6 +7,7 @@ Run: .venv/bin/python bench/latency.py   (prints figures; asserts nothing)
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import random
 import statistics
@@ -71,6 +72,8 @@ def run_path(kb: KnowledgeBase, texts: list[str], rounds: int) -> tuple[list[flo
     started = time.perf_counter()
     matcher = Matcher(kb)
     build = time.perf_counter() - started
+    matcher.warm_up()
+    gc.freeze()  # as bot.app.build_services does
     services = Services(settings, engine, kb, matcher, dialogue_policy(settings), SystemClock(settings.tz))
     clock = services.clock
     for text in texts[:20]:  # warm up: jieba dictionary, caches

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -82,6 +83,10 @@ def build_services(
     kb = kb or load_kb()
     engine = open_database(settings)
     matcher = Matcher(kb, cache_dir=settings.base_dir / "data" / "cache")
+    matcher.warm_up()
+    # The dictionaries and the index are read-only from here on: keep them out of the garbage collector's
+    # scans, which would otherwise walk half a million objects in the middle of a worker's turn.
+    gc.freeze()
     return Services(
         settings=settings,
         engine=engine,

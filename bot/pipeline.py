@@ -77,8 +77,10 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
                 state=state,
                 now=now,
             )
+            before = dialogue_state.snapshot(state)
             turn = handle(ctx)
-            dialogue_state.save_state(session=session, state=state, now=now)
+            if dialogue_state.snapshot(state) != before:
+                dialogue_state.save_state(session=session, state=state, now=now)
             for item in turn.outbox:
                 outbox.enqueue(
                     session=session,

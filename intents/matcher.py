@@ -8,9 +8,7 @@ unknown words; pinyin bigrams make homophone typos (公会法, 报鸣, 加班费
 from __future__ import annotations
 
 import math
-import os
 import pickle
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from intents.normalize import SynonymRewriter, normalize
-from intents.tokenize import Tokenizer
+from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
@@ -83,7 +81,7 @@ class Matcher:
         law_names = [name for law in kb.laws for name in law.names]
         self.rewriter = SynonymRewriter(kb.synonyms)
         self.laws = LawLookup(kb.laws)
-        self.tokenizer = Tokenizer(kb.user_dict, extra_words=law_names)
+        self.tokenizer = Tokenizer(kb.user_dict, extra_words=law_names, cache_dir=cache_dir)
         self._stopwords = kb.stopwords
         self._entries = kb.entries
         self._index = self._load_or_build(cache_dir)
@@ -185,15 +183,14 @@ class Matcher:
 
     @staticmethod
     def _store(index: _Index, path: Path) -> None:
-        # Write-then-rename: a process starting at the same moment reads a whole file or none.
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump(index, file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except OSError:
-            pass  # no cache is slower, not wrong
+        write_atomically(path, pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL))
+        for stale in path.parent.glob("index-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+
+    def warm_up(self) -> None:
+        """Load the word dictionary now, so the first worker does not wait for it."""
+        self.tokenizer.load()
 
     # ---- ranking --------------------------------------------------------------------------
 

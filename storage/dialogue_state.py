@@ -19,6 +19,11 @@ def load_state(*, session: Session, user_id: int, now: datetime) -> DialogueStat
     return state
 
 
+def snapshot(state: DialogueState) -> tuple[Any, ...]:
+    """What a turn may change in the state, to tell afterwards whether it needs writing."""
+    return (state.form, dict(state.slots), state.expires_at, state.last_entry, state.misses)
+
+
 def save_state(*, session: Session, state: DialogueState, now: datetime) -> None:
     """Store the state in the caller's transaction."""
     state.updated_at = now

@@ -57,7 +57,6 @@ class User(SQLModel, table=True):
     work_unit: str | None = Field(default=None, max_length=128)
     consent_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
     created_at: datetime = Field(sa_column=_aware())
-    last_seen_at: datetime = Field(sa_column=_aware())
     deleted_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
 
 

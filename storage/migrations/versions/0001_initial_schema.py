@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 14:09:42.706882
+Create Date: 2026-11-26 14:29:42.249743
 """
 from alembic import op
 import sqlalchemy as sa
@@ -46,7 +46,6 @@ def upgrade() -> None:
     sa.Column('work_unit', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
     sa.Column('consent_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('last_seen_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('deleted_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'external_id', name='uq_users_channel_external')
