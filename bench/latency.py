@@ -6,10 +6,12 @@ Run: .venv/bin/python bench/latency.py   (prints figures; asserts nothing)
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import gc
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -67,6 +69,7 @@ def synthetic(kb: KnowledgeBase, size: int) -> KnowledgeBase:
 def run_path(kb: KnowledgeBase, texts: list[str], rounds: int) -> tuple[list[float], float]:
     settings = load_settings(REPO / "config.toml")
     folder = tempfile.mkdtemp(prefix="unionbot-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     engine = make_engine(f"sqlite:///{folder}/bench.db")
     ensure_schema(engine)
     started = time.perf_counter()
@@ -127,7 +130,9 @@ def main() -> None:
             f"{p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms ({p50 / lcut_p50:.0f}x jieba.lcut p50)"
         )
     python = sys.executable
-    db = f"sqlite:///{tempfile.mkdtemp()}/cold.db"
+    folder = tempfile.mkdtemp(prefix="unionbot-bench-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    db = f"sqlite:///{folder}/cold.db"
     subprocess.run(
         [python, "-m", "bot", "--db", db, "ask", "你好"], cwd=REPO, capture_output=True, check=True
     )

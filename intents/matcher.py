@@ -7,6 +7,7 @@ unknown words; pinyin bigrams make homophone typos (公会法, 报鸣, 加班费
 
 from __future__ import annotations
 
+import heapq
 import math
 import pickle
 from collections import defaultdict
@@ -22,13 +23,14 @@ from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
 UNIGRAM_WEIGHT = 0.5
 FUZZ_SHARE = 0.3
-COMMON_SHARE = 0.15  # a feature in more than this share of phrasings carries no information: skipped
+COMMON_SHARE = 0.15
+RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval  # a feature in more than this share of phrasings carries no information: skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,7 @@ class _Index:
     doc_norm: list[float]  # doc → sum of weights of its features
     postings: dict[str, list[int]]
     idf: dict[str, float]
+    common: frozenset[str]  # features in too many phrasings to tell them apart: ignored
     default_idf: float
 
 
@@ -163,6 +166,7 @@ class Matcher:
             doc_norm=doc_norm,
             postings=dict(postings),
             idf={feature: value for feature, value in idf.items() if feature not in common},
+            common=frozenset(common),
             default_idf=math.log(1 + (count + 0.5) / 0.5),
         )
 
@@ -204,7 +208,7 @@ class Matcher:
         for feature, weight in features.items():
             idf = index.idf.get(feature)
             if idf is None:
-                if feature in index.postings or not feature.startswith(("w:", "b:")):
+                if feature in index.common or not feature.startswith(("w:", "b:")):
                     continue  # a too-common feature, or an unseen pinyin/unigram: no evidence either way
                 idf = index.default_idf  # an unknown word: evidence the message is about something else
             query_norm += weight * idf
@@ -212,12 +216,16 @@ class Matcher:
                 overlap[doc] += weight * idf
         if not overlap or query_norm == 0:
             return []
-        query_text = "".join(words)
-        best: dict[int, tuple[float, int]] = {}
+        # Retrieval: idf-weighted F-measure of shared features, for every phrasing sharing any feature.
+        retrieved: list[tuple[float, int]] = []
         for doc, shared in overlap.items():
             recall = shared / query_norm
             precision = shared / index.doc_norm[doc] if index.doc_norm[doc] else 0.0
-            f_score = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            retrieved.append((2 * precision * recall / (precision + recall), doc))
+        # Re-rank only the best few with rapidfuzz (the costly part), one candidate per entry.
+        query_text = "".join(words)
+        best: dict[int, tuple[float, int]] = {}
+        for f_score, doc in heapq.nlargest(RERANK_DEPTH, retrieved):
             score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * fuzz.ratio(
                 query_text, index.doc_text[doc]
             ) / 100
