@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -48,10 +48,26 @@ def _parser() -> argparse.ArgumentParser:
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
     kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules")
+    kb.set_defaults(handler=cmd_kb_check)
+
+    ask.set_defaults(handler=cmd_ask)
+    chat.set_defaults(handler=cmd_chat)
+    evaluate.set_defaults(handler=cmd_eval)
+    history.set_defaults(handler=cmd_history)
+    # Command groups of later capabilities live in their own modules and register themselves here:
+    # each `register(commands)` adds its sub-parsers with `set_defaults(handler=...)`.
+    for register in _command_groups():
+        register(commands)
     return parser
 
 
-def _services(args: argparse.Namespace, *, database_url: str | None = None) -> Services:
+def _command_groups() -> list[Callable[[Any], None]]:
+    groups: list[Callable[[Any], None]] = []
+    return groups
+
+
+def services_for(args: argparse.Namespace, *, database_url: str | None = None) -> Services:
+    """Settings from --config/--db, then every service built: what each command starts with."""
     from bot.app import build_services
     from bot.config import load_settings
 
@@ -98,7 +114,7 @@ def _lines(stream: TextIO) -> Iterator[str]:
 
 def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     """Answer TEXT, or every line of stdin with '-'."""
-    services = _services(args)
+    services = services_for(args)
     messages: Iterable[str] = _lines(sys.stdin) if args.text == "-" else [args.text]
     for text in messages:
         user = args.user or f"anon-{uuid.uuid4().hex[:12]}"
@@ -109,7 +125,7 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     """Interactive console; with stdin not a terminal, one message per line."""
-    services = _services(args)
+    services = services_for(args)
     interactive = sys.stdin.isatty()
     if interactive:
         print(services.kb.reply("menu_intro").split("，")[0] + "（Ctrl-D 退出）", file=out)
@@ -137,7 +153,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     items = load_items(args.file)
     with tempfile.TemporaryDirectory(prefix="unionbot-eval-") as folder:
         url = args.db or f"sqlite:///{folder}/eval.db"
-        services = _services(args, database_url=url)
+        services = services_for(args, database_url=url)
         report = evaluate(
             items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
         )
@@ -153,7 +169,7 @@ def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
     from bot.masking import mask_personal
     from storage import messages, session_scope, users
 
-    services = _services(args)
+    services = services_for(args)
     with session_scope(services.engine) as session:
         user = users.find_user(session=session, channel=args.channel, external_id=args.user)
         lines = messages.history(session=session, user=user, limit=args.limit) if user else []
@@ -197,11 +213,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; returns the exit status."""
     out = out or sys.stdout
     args = _parser().parse_args(argv)
-    handlers = {"ask": cmd_ask, "chat": cmd_chat, "eval": cmd_eval, "history": cmd_history}
     try:
-        if args.command == "kb":
-            return cmd_kb_check(args, out)
-        return handlers[args.command](args, out)
+        status: int = args.handler(args, out)
+        return status
     except BotError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

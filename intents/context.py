@@ -62,7 +62,7 @@ class TurnContext:
         return self.user.id
 
     def say(self, key: str, **values: object) -> str:
-        """The fixed sentence `key` from replies.toml, filled with local facts and `values`."""
+        """The fixed sentence `key` from replies/*.toml, filled with local facts and `values`."""
         return render(self.kb.reply(key), self.policy.facts, **values)
 
     def local_now(self) -> datetime:

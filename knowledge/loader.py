@@ -96,12 +96,21 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     faq_files = sorted((root / "faq").glob("*.toml"))
     entries = [entry for file in faq_files for entry in _entries(file, lookup)]
 
-    replies_path = root / "replies.toml"
-    replies_data = _read_toml(replies_path)
-    replies = {str(k): str(v).strip() for k, v in replies_data.items() if isinstance(v, str)}
-    words = {
-        str(k): _strings(replies_path, f"words.{k}", v) for k, v in replies_data.get("words", {}).items()
-    }
+    replies: dict[str, str] = {}
+    words: dict[str, tuple[str, ...]] = {}
+    reply_files = sorted((root / "replies").glob("*.toml"))
+    for replies_path in reply_files:
+        replies_data = _read_toml(replies_path)
+        for key, value in replies_data.items():
+            if key == "words":
+                for name, items in value.items():
+                    if name in words:
+                        raise KnowledgeError(replies_path, f"words.{name}", "already defined in another replies file")
+                    words[str(name)] = _strings(replies_path, f"words.{name}", items)
+            elif isinstance(value, str):
+                if key in replies:
+                    raise KnowledgeError(replies_path, key, "already defined in another replies file")
+                replies[str(key)] = value.strip()
 
     crisis_path = root / "crisis.toml"
     crisis = _strings(crisis_path, "phrases", _read_toml(crisis_path).get("phrases", []))
@@ -112,7 +121,7 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     user_dict = root / "dict" / "union_terms.txt"
     synonyms_path = root / "synonyms.toml"
 
-    files = [*faq_files, replies_path, crisis_path, stop_path, root / "laws" / "laws.toml"]
+    files = [*faq_files, *reply_files, crisis_path, stop_path, root / "laws" / "laws.toml"]
     files += sorted((root / "laws").glob("*.md"))
     files += [path for path in (user_dict, synonyms_path) if path.exists()]
     return KnowledgeBase(

@@ -94,7 +94,7 @@ class KnowledgeBase:
     entries: tuple[FaqEntry, ...]
     laws: tuple[LawText, ...]
     replies: Mapping[str, str]
-    words: Mapping[str, tuple[str, ...]]  # word lists from replies.toml: cancel, yes, no, detail …
+    words: Mapping[str, tuple[str, ...]]  # word lists from replies/*.toml: cancel, yes, no, detail …
     synonyms: tuple[SynonymGroup, ...]
     crisis_phrases: tuple[str, ...]
     stopwords: frozenset[str]
@@ -107,10 +107,10 @@ class KnowledgeBase:
         return self.by_id.get(entry_id)
 
     def reply(self, key: str) -> str:
-        """The fixed sentence stored under `key` in replies.toml.
+        """The fixed sentence stored under `key` in replies/*.toml.
 
         Raises:
-            KeyError: the key is not in replies.toml (a programming error, caught by tests).
+            KeyError: the key is in no replies file (a programming error, caught by tests).
         """
         return self.replies[key]
 

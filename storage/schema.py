@@ -8,7 +8,16 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0001"  # the newest revision in migrations/versions; a test keeps the two in step
+
+
+def head_revision() -> str:
+    """The newest revision: revision ids are zero-padded numbers that start the file names (0001_…).
+
+    Read from the file names so a start-up check needs no Alembic import; a test keeps this in step with
+    Alembic's own idea of the head.
+    """
+    numbers = [path.name.split("_", 1)[0] for path in (MIGRATIONS / "versions").glob("[0-9]*_*.py")]
+    return max(numbers)
 
 
 def alembic_config(engine: Engine) -> object:
@@ -31,7 +40,7 @@ def current_revision(engine: Engine) -> str | None:
 
 def ensure_schema(engine: Engine) -> None:
     """Upgrade the database to HEAD; a no-op query when it is already there (the common start)."""
-    if current_revision(engine) == HEAD:
+    if current_revision(engine) == head_revision():
         return
     from alembic import command
 

@@ -47,7 +47,7 @@ def test_intents_never_read_the_clock() -> None:
 
 
 def test_adapters_and_skills_hold_no_chinese_sentences() -> None:
-    """Chinese the worker reads lives in knowledge/ (replies.toml and FAQ files), not in code."""
+    """Chinese the worker reads lives in knowledge/ (replies/*.toml and FAQ files), not in code."""
     offenders = []
     for package in ("bot", "intents"):
         for path in (REPO / package).rglob("*.py"):

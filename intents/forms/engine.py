@@ -26,11 +26,11 @@ class Slot:
 
     Attributes:
         name: key in the stored slots.
-        prompt_key: replies.toml key of the question that asks for it.
+        prompt_key: replies/*.toml key of the question that asks for it.
         parse: reads the worker's answer to that question; None means "not understood, ask again".
         extract: finds the fact in free text (the first message, or an answer to another question);
             None when the slot is only filled by answering its question.
-        problem_key: replies.toml key of the sentence that says why an answer was not accepted.
+        problem_key: replies/*.toml key of the sentence that says why an answer was not accepted.
     """
 
     name: str
@@ -47,7 +47,7 @@ class Form(Protocol):
     intent: ClassVar[IntentId]
     slots: ClassVar[tuple[Slot, ...]]
     idle_expiry: ClassVar[timedelta]
-    cancel_key: ClassVar[str]  # replies.toml key said when the worker leaves the form
+    cancel_key: ClassVar[str]  # replies/*.toml key said when the worker leaves the form
 
     def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Act on the collected values and say what happens next."""

@@ -19,5 +19,5 @@ class NotYetSkill:
         self.reply_key = reply_key
 
     def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
-        """The replies.toml sentence for this capability, reported under the matched intent."""
+        """The replies/*.toml sentence for this capability, reported under the matched intent."""
         return Turn(Reply(ctx.say(self.reply_key), IntentId(match.entry.intent), match.score))

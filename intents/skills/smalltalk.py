@@ -14,7 +14,7 @@ MENU_PAYLOAD = "menu"
 
 
 def menu_buttons(ctx: TurnContext) -> tuple[Button, ...]:
-    """The service menu: each button sends a typical question (labels and questions from replies.toml)."""
+    """The service menu: each button sends a typical question (labels and questions from replies/*.toml)."""
     items = ctx.kb.words.get("menu", ())
     return tuple(Button(item.split("|")[0], f"{MENU_PAYLOAD}:{item.split('|')[-1]}") for item in items)
 
