@@ -14,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
 from intents import AidTier, DialoguePolicy, Matcher
+from intents.context import DutyShift
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
 from storage.db import DatabaseUrlError
@@ -48,6 +49,19 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         facts=settings.facts(),
         aid_tiers=tuple(AidTier(tier.min_self_paid, tier.grant) for tier in settings.aid.tiers),
         staff_ids=tuple(member.id for member in settings.staff),
+        staff_names={member.id: member.name for member in settings.staff},
+        staff_accounts={
+            (channel, account): member.id
+            for member in settings.staff
+            for channel, account in (("telegram", member.telegram), ("wechat", member.wechat), ("web", member.web))
+            if account
+        },
+        duty=tuple(
+            DutyShift(shift.staff, frozenset(shift.weekdays), shift.start, shift.end) for shift in settings.duty
+        ),
+        urgent_workers=settings.cases.urgent_workers,
+        urgent_amount=settings.cases.urgent_amount,
+        overdue_days=settings.cases.overdue_days,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import json
 import sys
 import uuid
@@ -38,12 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.add_argument(
+        "--events", type=Path, metavar="PATH", help="import these events (TOML) into the database first"
+    )
 
     history = commands.add_parser("history", help="one user's conversation, oldest first")
     history.add_argument("--channel", required=True)
     history.add_argument("--user", required=True)
     history.add_argument("--json", action="store_true")
     history.add_argument("--limit", type=int, default=200)
+    history.add_argument("--staff", help="staff id: the mediator assigned to this worker's case sees phones unmasked")
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
@@ -62,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    groups: list[Callable[[Any], None]] = []
+    from bot import cli_cases, cli_events, cli_serve
+
+    groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
     return groups
 
 
@@ -154,6 +161,10 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="unionbot-eval-") as folder:
         url = args.db or f"sqlite:///{folder}/eval.db"
         services = services_for(args, database_url=url)
+        if args.events:
+            from bot.cli_events import import_for
+
+            import_for(services, args.events)
         report = evaluate(
             items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
         )
@@ -165,18 +176,21 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_history(args: argparse.Namespace, out: TextIO) -> int:
-    """Print one user's conversation, personal data masked."""
+    """Print one user's conversation; phones and ID numbers masked unless --staff is the assigned mediator."""
     from bot.masking import mask_personal
-    from storage import messages, session_scope, users
+    from storage import cases, messages, session_scope, users
 
     services = services_for(args)
     with session_scope(services.engine) as session:
         user = users.find_user(session=session, channel=args.channel, external_id=args.user)
         lines = messages.history(session=session, user=user, limit=args.limit) if user else []
+        assigned = user is not None and args.staff is not None and any(
+            case.assigned_staff == args.staff for case in cases.cases_for_user(session=session, user_id=user.id or 0)
+        )
     tz = services.settings.tz
     for line in lines:
         at = line.at.astimezone(tz).isoformat(timespec="seconds")
-        text = mask_personal(line.text)
+        text = line.text if assigned else mask_personal(line.text)
         if args.json:
             row: dict[str, Any] = {"direction": line.direction, "text": text, "intent": line.intent, "at": at}
             print(json.dumps(row, ensure_ascii=False), file=out)
@@ -213,6 +227,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; returns the exit status."""
     out = out or sys.stdout
     args = _parser().parse_args(argv)
+    from bot.masking import setup_logging
+
+    setup_logging(logging.WARNING)
     try:
         status: int = args.handler(args, out)
         return status
@@ -221,3 +238,5 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (head, less) went away: nothing left to say
+        return 0

@@ -106,6 +106,110 @@ class StaffMember(_Section):
     role: str = ""
     telegram: str = ""
     wechat: str = ""
+    web: str = ""  # a web-chat visitor id, for staff who answer from the browser
+
+
+class DutyShift(_Section):
+    """Who covers which weekdays and hours: new cases and hand-offs alert the staff on duty."""
+
+    staff: str
+    weekdays: list[int] = Field(min_length=1)  # 1 = Monday … 7 = Sunday
+    start: time
+    end: time
+
+    @field_validator("weekdays")
+    @classmethod
+    def _weekday_numbers(cls, value: list[int]) -> list[int]:
+        if any(day not in range(1, 8) for day in value):
+            raise ValueError("weekdays are 1 (Monday) to 7 (Sunday)")
+        return value
+
+
+class CasesSettings(_Section):
+    """Wage-arrears cases: when a case is collective (urgent) and when it is overdue."""
+
+    urgent_workers: int = Field(10, ge=2)
+    urgent_amount: int = Field(100_000, ge=0)
+    overdue_days: int = Field(15, ge=1)
+
+
+class ServerSettings(_Section):
+    """The HTTP server of `python -m bot serve`."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    max_body_bytes: int = Field(65536, ge=1024)
+    passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
+    web_chat: bool = True  # the web chat page at / and /api/chat
+
+
+class WechatSettings(_Section):
+    """The WeChat official account; on when token and appid are set (secrets from UNIONBOT_WECHAT_*)."""
+
+    token: str = ""
+    appid: str = ""
+    secret: str = ""
+    aes_key: str = ""  # EncodingAESKey (43 characters): compatible and safe modes
+    api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+
+    @property
+    def enabled(self) -> bool:
+        """True when the account is configured."""
+        return bool(self.token or self.appid or self.secret or self.aes_key)
+
+    @model_validator(mode="after")
+    def _complete_or_off(self) -> WechatSettings:
+        if self.enabled:
+            missing = [name for name in ("token", "appid", "secret") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"wechat is half-configured: set {', '.join(missing)} too")
+        if self.aes_key and len(self.aes_key) != 43:
+            raise ValueError("wechat.aes_key must be the 43-character EncodingAESKey")
+        if not self.api_base_url.endswith("/"):
+            raise ValueError("wechat.api_base_url must end with '/'")
+        return self
+
+
+class TelegramSettings(_Section):
+    """The Telegram bot; on when token is set (secrets from UNIONBOT_TELEGRAM_*)."""
+
+    token: str = ""
+    secret: str = ""  # X-Telegram-Bot-Api-Secret-Token of the webhook
+    webhook_url: str = ""  # when set, setWebhook at start
+    base_url: str = ""  # a Bot API server other than the public one, e.g. http://127.0.0.1:8081/bot
+
+    @property
+    def enabled(self) -> bool:
+        """True when the bot is configured."""
+        return bool(self.token or self.secret or self.webhook_url)
+
+    @model_validator(mode="after")
+    def _complete_or_off(self) -> TelegramSettings:
+        if self.enabled:
+            missing = [name for name in ("token", "secret") if not getattr(self, name)]
+            if missing:
+                raise ValueError(f"telegram is half-configured: set {', '.join(missing)} too")
+            if not all(ch.isalnum() or ch in "_-" for ch in self.secret) or not 1 <= len(self.secret) <= 256:
+                raise ValueError("telegram.secret: 1-256 characters A-Z, a-z, 0-9, _ and -")
+        return self
+
+
+class OutboxSettings(_Section):
+    """How the sender delivers outbox rows: polling, batch, back-off, give-up."""
+
+    poll_seconds: float = Field(1.0, gt=0)
+    batch: int = Field(20, ge=1, le=500)
+    max_attempts: int = Field(8, ge=1)
+    backoff_seconds: float = Field(5.0, gt=0)
+    backoff_max_seconds: float = Field(3600.0, gt=0)
+    claim_seconds: float = Field(60.0, gt=0)  # a claimed row comes back if its sender died
+
+
+class EventsSettings(_Section):
+    """Union events: when the reminder goes out, how far ahead weekly series are generated."""
+
+    remind_before_hours: int = Field(24, ge=1, le=24 * 14)  # the reminder "the day before"
+    series_weeks_ahead: int = Field(4, ge=1, le=52)  # weekly sessions (yoga every Tuesday) open this far ahead
 
 
 class Settings(BaseSettings):
@@ -128,7 +232,22 @@ class Settings(BaseSettings):
     membership: MembershipSettings
     mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
+    duty: list[DutyShift] = []
+    cases: CasesSettings = CasesSettings()
+    server: ServerSettings = ServerSettings()
+    wechat: WechatSettings = WechatSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    events: EventsSettings = EventsSettings()
     base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
+
+    @model_validator(mode="after")
+    def _duty_names_staff(self) -> Settings:
+        known = {member.id for member in self.staff}
+        unknown = sorted({shift.staff for shift in self.duty} - known)
+        if unknown:
+            raise ValueError(f"duty names staff not in [[staff]]: {', '.join(unknown)}")
+        return self
 
     @field_validator("timezone")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -22,7 +23,20 @@ def _stored_reply(row: ReplyLog) -> Reply:
     return Reply(row.text, IntentId(row.intent), row.confidence, buttons, row.answered)
 
 
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """A turn's reply, and whether this call answered it (False: a retry got the stored reply)."""
+
+    reply: Reply
+    is_new: bool
+
+
 def process(services: Services, inbound: Inbound) -> Reply:
+    """Handle one inbound message exactly once and return the reply the user sees (see `process_once`)."""
+    return process_once(services, inbound).reply
+
+
+def process_once(services: Services, inbound: Inbound) -> Processed:
     """Handle one inbound message exactly once and return the reply the user sees.
 
     The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
@@ -43,7 +57,7 @@ def process(services: Services, inbound: Inbound) -> Reply:
         return _turn(services, inbound, fixed_reply=apology)
 
 
-def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Reply:
+def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
         user = users.get_or_create_user(
@@ -62,7 +76,7 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
         if not recorded.is_new:
             stored = messages.reply_for(session=session, inbound=recorded)
             if stored is not None:
-                return _stored_reply(stored)
+                return Processed(_stored_reply(stored), is_new=False)
         if fixed_reply is not None:
             reply = fixed_reply
         else:
@@ -102,4 +116,4 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             answered=reply.answered,
             now=services.clock.now(),
         )
-    return reply
+    return Processed(reply, is_new=True)

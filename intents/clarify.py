@@ -47,3 +47,22 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
 def not_understood(ctx: TurnContext, confidence: float = 0.0) -> Turn:
     """Say plainly that the bot did not understand, with examples and the human line."""
     return Turn(Reply(ctx.say("not_understood"), IntentId.OUT_OF_SCOPE, confidence, answered=False))
+
+
+def offer_choices(
+    ctx: TurnContext, text: str, buttons: Sequence[Button], intent: IntentId, confidence: float = 1.0
+) -> Turn:
+    """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
+
+    The buttons' payloads are kept in the choice state: on the next turn the worker's number acts exactly
+    as a tap on that button would (dialogue._pick_choice). FAQ choices (clarify) keep bare entry ids there.
+    """
+    dialogue_state.start_form(
+        session=ctx.session,
+        state=ctx.state,
+        form=CHOICE_FORM,
+        slots={"options": [button.payload for button in buttons]},
+        expires_at=ctx.now + ctx.policy.form_idle,
+        now=ctx.now,
+    )
+    return Turn(Reply(text, intent, confidence, tuple(buttons)))

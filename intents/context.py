@@ -24,6 +24,20 @@ class AidTier:
 
 
 @dataclass(frozen=True, slots=True)
+class DutyShift:
+    """A staff member on duty on these ISO weekdays (1 = Monday) between start and end."""
+
+    staff: str
+    weekdays: frozenset[int]
+    start: time
+    end: time
+
+    def covers(self, moment: datetime) -> bool:
+        """True when `moment` (local time) falls in this shift."""
+        return moment.isoweekday() in self.weekdays and self.start <= moment.time() < self.end
+
+
+@dataclass(frozen=True, slots=True)
 class DialoguePolicy:
     """The slice of the settings the dialogue needs, built once by bot/app.py from config.toml."""
 
@@ -40,6 +54,33 @@ class DialoguePolicy:
     facts: Mapping[str, str] = field(default_factory=dict)  # {placeholders} answers may use
     aid_tiers: tuple[AidTier, ...] = ()
     staff_ids: tuple[str, ...] = ()
+    staff_names: Mapping[str, str] = field(default_factory=dict)  # staff id → name workers see
+    staff_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (channel, user id) → staff id
+    duty: tuple[DutyShift, ...] = ()
+    urgent_workers: int = 10
+    urgent_amount: int = 100_000
+    overdue_days: int = 15
+
+    def staff_id(self, channel: str, user_id: str) -> str | None:
+        """The staff id of this chat account, or None for a worker."""
+        return self.staff_accounts.get((channel, user_id))
+
+    def on_duty(self, moment: datetime) -> tuple[str, ...]:
+        """Staff on duty at `moment` (local time); outside every shift, those of the next shift to start."""
+        now_on = tuple(dict.fromkeys(shift.staff for shift in self.duty if shift.covers(moment)))
+        if now_on or not self.duty:
+            return now_on or self.staff_ids
+        for days_ahead in range(8):
+            day = moment.date() + timedelta(days=days_ahead)
+            starts = sorted(
+                (shift.start, shift.staff)
+                for shift in self.duty
+                if day.isoweekday() in shift.weekdays and (days_ahead > 0 or shift.start > moment.time())
+            )
+            if starts:
+                first = starts[0][0]
+                return tuple(dict.fromkeys(staff for start, staff in starts if start == first))
+        return self.staff_ids
 
 
 @dataclass(slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
+from intents.tickets import open_for_worker
 from intents.turn import OutboxItem, Reply, Turn
 
 
@@ -14,10 +15,8 @@ def is_crisis(text: str, phrases: tuple[str, ...]) -> bool:
     return any(phrase in folded for phrase in fold_all(phrases))
 
 
-def crisis_turn(ctx: TurnContext, text: str) -> Turn:
-    """The hotlines for the worker now, and an alert to every staff member, day or night."""
-    alert = ctx.say(
-        "crisis_staff_alert", channel=ctx.inbound.channel, user=ctx.inbound.user_id, text=text[:200]
-    )
-    outbox = tuple(OutboxItem("staff", staff, alert, "crisis_alert") for staff in ctx.policy.staff_ids)
-    return Turn(Reply(ctx.say("crisis"), IntentId.HANDOFF, 1.0), outbox)
+def crisis_turn(ctx: TurnContext) -> Turn:
+    """The hotlines for the worker now; a ticket with the conversation and an alert to every staff member."""
+    _ticket, outbox = open_for_worker(ctx, "crisis", everyone=True)
+    urgent = tuple(OutboxItem(item.channel, item.user_id, item.text, "crisis_alert") for item in outbox)
+    return Turn(Reply(ctx.say("crisis"), IntentId.HANDOFF, 1.0), urgent)

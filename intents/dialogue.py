@@ -1,7 +1,8 @@
 """handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
-crisis → button payloads → active form (or its expiry) → pending choice → "详细说明" → a law article by
-number → matcher → confidence and margin → skill → clarify or "not understood".
+channel events → button payloads → crisis → staff command → (open ticket: copy to staff) → active form,
+pending offer or choice (or their expiry) → "详细说明" → a law article by number → matcher → confidence and
+margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations
@@ -14,12 +15,25 @@ from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
 from intents.skills import SKILLS
+from intents.skills.events import EVENT_PAYLOAD, event_payload, event_staff_command
 from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
-from intents.skills.smalltalk import MENU_PAYLOAD
+from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.turn import Reply, Turn
 from knowledge.numerals import parse_chinese
+from intents import tickets
+from intents.skills.cases import (
+    ADD_INFO_FORM,
+    INTAKE_PAYLOAD,
+    OFFER_FORM,
+    WITHDRAW_FORM,
+    continue_case_action,
+    start_intake,
+)
+from intents.staff import staff_command
 from storage import dialogue_state
+from storage.tickets import ticket_number
 
+MISSES_BEFORE_HANDOFF = 2
 _ORDINALS = {"第一个": 1, "第二个": 2, "第三个": 3, "第四个": 4, "第五个": 5}
 
 
@@ -30,7 +44,9 @@ def handle(ctx: TurnContext) -> Turn:
     """
     inbound = ctx.inbound
     text = clean(inbound.text)[: ctx.policy.max_message_chars]
-    if inbound.kind == "button" and inbound.payload:
+    if inbound.kind in ("subscribe", "unsubscribe") or (inbound.kind == "menu" and not inbound.payload):
+        return _channel_event(ctx)
+    if inbound.kind in ("button", "menu") and inbound.payload:
         turn = _payload(inbound.payload, ctx)
         if turn is not None:
             return turn
@@ -38,8 +54,18 @@ def handle(ctx: TurnContext) -> Turn:
         return Turn(Reply(ctx.say("empty_message"), IntentId.OUT_OF_SCOPE, 0.0, answered=False))
     if is_crisis(text, ctx.kb.crisis_phrases):
         dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
-        return crisis_turn(ctx, text)
+        return crisis_turn(ctx)
+    command = staff_command(text, ctx) or event_staff_command(text, ctx)
+    if command is not None:
+        return command
+    # While a hand-off ticket is open, the worker's words also go to the staff; the bot still answers.
+    follow_ups = tickets.follow_up(ctx, text)
+    turn = _converse(text, ctx)
+    return Turn(turn.reply, turn.outbox + follow_ups) if follow_ups else turn
 
+
+def _converse(text: str, ctx: TurnContext) -> Turn:
+    """Forms and pending questions first, then understanding the message afresh."""
     lead = ""
     state = ctx.state
     if state.form is not None:
@@ -49,16 +75,25 @@ def handle(ctx: TurnContext) -> Turn:
                 lead = ctx.say("form_expired")
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
         elif state.form == CHOICE_FORM:
-            picked = _pick_choice(text, ctx)
+            # Cleared before acting: the choice may start a form of its own (an event signup).
+            options = [str(option) for option in state.slots.get("options", [])]
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
+            picked = _pick_choice(text, options, ctx)
             if picked is not None:
                 return picked
+        elif state.form == OFFER_FORM:
+            offered = str(state.slots.get("text", ""))
+            dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
+            if fold(text) in fold_all(ctx.kb.words.get("intake_yes", ())):
+                return start_intake(ctx, f"{offered}\n{text}")
+        elif state.form in (ADD_INFO_FORM, WITHDRAW_FORM):
+            return continue_case_action(ctx, text)
         elif state.form in FORMS:
             return continue_form(FORMS[state.form], ctx, text)
         else:  # a form this version no longer has: forget it
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
 
-    turn = _understand(text, ctx)
+    turn = _count_misses(_understand(text, ctx), ctx)
     if lead:
         reply = turn.reply
         turn = Turn(
@@ -66,6 +101,25 @@ def handle(ctx: TurnContext) -> Turn:
             turn.outbox,
         )
     return turn
+
+
+def _count_misses(turn: Turn, ctx: TurnContext) -> Turn:
+    """The second reply in a row that did not understand the worker opens a ticket for a person."""
+    state = ctx.state
+    if turn.reply.answered:
+        state.misses = 0
+        return turn
+    state.misses += 1
+    if state.misses < MISSES_BEFORE_HANDOFF:
+        return turn
+    state.misses = 0
+    ticket, outbox = tickets.open_for_worker(ctx, "not_understood")
+    note = ctx.say("handoff_twice_not_understood", ticket=ticket_number(ticket))
+    reply = turn.reply
+    return Turn(
+        Reply(f"{reply.text}\n{note}", reply.intent, reply.confidence, reply.buttons, reply.answered),
+        turn.outbox + outbox,
+    )
 
 
 def _understand(text: str, ctx: TurnContext) -> Turn:
@@ -117,13 +171,15 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
     return Turn(Reply(ctx.say("law_article", title=law.title, article=article.text), intent, 1.0))
 
 
-def _pick_choice(text: str, ctx: TurnContext) -> Turn | None:
-    options = list(ctx.state.slots.get("options", []))
+def _pick_choice(text: str, options: list[str], ctx: TurnContext) -> Turn | None:
     folded = fold(text)
     number = _ORDINALS.get(folded) or (parse_chinese(folded) if len(folded) <= 2 else None)
     if number is None or not 1 <= number <= len(options):
         return None
-    entry = ctx.kb.entry(options[number - 1])
+    option = options[number - 1]
+    if ":" in option:  # a button payload (offer_choices); clarify's FAQ choices are bare entry ids
+        return _payload(option, ctx)
+    entry = ctx.kb.entry(option)
     if entry is None:
         return None
     return _answer_entry_with_skill(entry.id, ctx)
@@ -142,8 +198,26 @@ def _payload(payload: str, ctx: TurnContext) -> Turn | None:
         if ctx.state.form == CHOICE_FORM:
             dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
         return _answer_entry_with_skill(value, ctx)
+    if kind == INTAKE_PAYLOAD:
+        offered = str(ctx.state.slots.get("text", "")) if ctx.state.form == OFFER_FORM else ""
+        return start_intake(ctx, offered)
+    if kind == EVENT_PAYLOAD:
+        if ctx.state.form == CHOICE_FORM:
+            dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+        return event_payload(value, ctx)
     if kind == DETAIL_PAYLOAD:
         return detail_turn(ctx, value)
     if kind == MENU_PAYLOAD and value:
         return _understand(value, ctx)
     return None
+
+
+def _channel_event(ctx: TurnContext) -> Turn:
+    """A follow (/start), an unfollow, or a request for the menu: no text to understand."""
+    kind = ctx.inbound.kind
+    if kind == "subscribe":
+        return Turn(Reply(ctx.say("welcome"), IntentId.GREETING, 1.0, menu_buttons(ctx)))
+    if kind == "menu":
+        return Turn(Reply(ctx.say("menu_intro"), IntentId.HELP, 1.0, menu_buttons(ctx)))
+    # Unfollowed: nothing can be delivered any more; the row is kept so the figures count it.
+    return Turn(Reply("", IntentId.GREETING, 1.0))

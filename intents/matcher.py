@@ -23,14 +23,15 @@ from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
 UNIGRAM_WEIGHT = 0.5
 FUZZ_SHARE = 0.3
 COMMON_SHARE = 0.15
-RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval  # a feature in more than this share of phrasings carries no information: skipped
+RERANK_DEPTH = 40
+LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question  # phrasings re-ranked with rapidfuzz after retrieval  # a feature in more than this share of phrasings carries no information: skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,13 +218,17 @@ class Matcher:
         if not overlap or query_norm == 0:
             return []
         # Retrieval: idf-weighted F-measure of shared features, for every phrasing sharing any feature.
+        # A long message (a worker telling their story) is mostly words no phrasing has: there, how much of
+        # a phrasing the message contains counts more than how much of the message the phrasing explains.
+        query_text = "".join(words)
+        long_message = len(query_text) >= LONG_MESSAGE_CHARS
         retrieved: list[tuple[float, int]] = []
         for doc, shared in overlap.items():
             recall = shared / query_norm
             precision = shared / index.doc_norm[doc] if index.doc_norm[doc] else 0.0
-            retrieved.append((2 * precision * recall / (precision + recall), doc))
+            beta2 = min(1.0, (index.doc_norm[doc] / query_norm) ** 2) if long_message else 1.0
+            retrieved.append(((1 + beta2) * precision * recall / (beta2 * precision + recall), doc))
         # Re-rank only the best few with rapidfuzz (the costly part), one candidate per entry.
-        query_text = "".join(words)
         best: dict[int, tuple[float, int]] = {}
         for f_score, doc in heapq.nlargest(RERANK_DEPTH, retrieved):
             score = (1 - FUZZ_SHARE) * f_score + FUZZ_SHARE * fuzz.ratio(

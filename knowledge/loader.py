@@ -57,6 +57,7 @@ def _entries(path: Path, lookup: LawLookup) -> list[FaqEntry]:
                 refs=tuple(refs),
                 detail=str(item.get("detail", "")).strip(),
                 source=path.name,
+                action=str(item.get("action", "")).strip(),
             )
         )
     return entries

@@ -76,6 +76,7 @@ class FaqEntry:
     refs: tuple[LawRef, ...] = ()
     detail: str = ""
     source: str = ""  # file name, for error messages
+    action: str = ""  # what the skill does besides answering, e.g. "open_case" (see intents/skills)
 
 
 @dataclass(frozen=True, slots=True)

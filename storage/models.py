@@ -129,3 +129,140 @@ def table(model: type[SQLModel]) -> Table:
     """The Core table of a model, for statements the ORM would only slow down (inserts on the hot path)."""
     found: Table = model.__table__  # type: ignore[attr-defined]
     return found
+
+
+class DailyCounter(SQLModel, table=True):
+    """A per-day sequence (case numbers QX-YYYYMMDD-NNN), advanced atomically by one upsert."""
+
+    __tablename__ = "daily_counters"
+
+    name: str = Field(primary_key=True, max_length=32)  # e.g. "case:20261126"
+    last: int = 0
+
+
+class Case(SQLModel, table=True):
+    """A wage-arrears mediation case a worker opened in chat; personal fields are cleared on deletion."""
+
+    __tablename__ = "cases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=24, unique=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    status: str = Field(max_length=24, index=True)
+    urgent: bool = False
+    employer_name: str | None = Field(default=None, max_length=128)
+    employer_address: str | None = Field(default=None, max_length=256)
+    worker_name: str | None = Field(default=None, max_length=64)
+    worker_phone: str | None = Field(default=None, max_length=32)
+    amount_owed: int | None = None
+    period: str | None = Field(default=None, max_length=128)
+    workers_affected: int | None = None
+    has_contract: bool | None = None
+    evidence: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    employment: str | None = Field(default=None, max_length=128)
+    description: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    assigned_staff: str | None = Field(default=None, max_length=64)
+    consent_at: datetime = Field(sa_column=_aware())
+    opened_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+    overdue_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class CaseEvent(SQLModel, table=True):
+    """One change to a case: who, when, what (status, assignment, information, note)."""
+
+    __tablename__ = "case_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = Field(sa_column=_aware())
+    actor: str = Field(max_length=64)  # a staff id, "worker" or "system"
+    kind: str = Field(max_length=16)  # "opened" | "status" | "assigned" | "info" | "overdue"
+    from_status: str | None = Field(default=None, max_length=24)
+    to_status: str | None = Field(default=None, max_length=24)
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class Ticket(SQLModel, table=True):
+    """A hand-off to a person: opened on request, on danger to life, or after the bot failed twice."""
+
+    __tablename__ = "tickets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    status: str = Field(default="open", max_length=16, index=True)
+    reason: str = Field(max_length=32)  # "request" | "crisis" | "not_understood"
+    opened_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+    closed_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    first_reply_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class TicketMessage(SQLModel, table=True):
+    """One line of a ticket's thread: the worker's words, or a staff member's answer."""
+
+    __tablename__ = "ticket_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="tickets.id", index=True)
+    at: datetime = Field(sa_column=_aware())
+    author: str = Field(max_length=64)  # "worker", "bot" or a staff id
+    text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class KvToken(SQLModel, table=True):
+    """A shared credential (the WeChat access token) every process reads, and a lease for its one refresher."""
+
+    __tablename__ = "kv_tokens"
+
+    key: str = Field(primary_key=True, max_length=128)
+    value: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    expires_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    updated_at: datetime = Field(sa_column=_aware())
+    lease_until: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class Event(SQLModel, table=True):
+    """A union event workers sign up for; `taken` counts confirmed places and never exceeds `capacity`
+    through a signup (storage.signups raises it only with a conditional UPDATE).
+
+    A weekly series (yoga every Tuesday) is one definition with `repeat_weekly` set; its generated
+    occurrences carry the definition's key in `series_key`.
+    """
+
+    __tablename__ = "events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, unique=True)
+    title: str = Field(max_length=128)
+    aliases: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    starts_at: datetime = Field(sa_column=_aware())
+    ends_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    place: str = Field(default="", max_length=128)
+    capacity: int
+    taken: int = 0
+    signup_deadline: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    members_only: bool = False
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16, index=True)  # "open" | "closed" | "cancelled"
+    cancel_reason: str | None = Field(default=None, max_length=256)
+    repeat_weekly: bool = False
+    series_key: str | None = Field(default=None, max_length=64, index=True)
+    created_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+
+
+class Signup(SQLModel, table=True):
+    """One worker's place (or waitlist position, by `signed_up_at`) at one event; one row per (event, user)."""
+
+    __tablename__ = "signups"
+    __table_args__ = (UniqueConstraint("event_id", "user_id", name="uq_signups_event_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="events.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    status: str = Field(max_length=16, index=True)  # "confirmed" | "waitlisted" | "cancelled"
+    member: bool | None = None  # the worker's answer to "are you a union member" (members-only events)
+    signed_up_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+    cancelled_at: datetime | None = Field(default=None, sa_column=_aware_nullable())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import datetime, timedelta
 
+from sqlalchemy import and_, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
-from storage.models import Outbox, table
+from storage.models import InboundMessage, Outbox, User, table
 
 
 def enqueue(
@@ -50,3 +52,146 @@ def pending(*, session: Session, channel: str | None = None, limit: int = 100) -
     if channel is not None:
         statement = statement.where(Outbox.channel == channel)
     return list(session.exec(statement.order_by(col(Outbox.id)).limit(limit)).all())
+
+
+# Delivery, for the sender (bot/outbox.py). Status moves: pending → sending (claimed) → sent | pending (retry)
+# | held (WeChat's 48-hour window closed: wait for the user's next message) | dead (given up).
+UNDELIVERED = ("pending", "sending", "held")
+
+
+def claim_due(
+    *, session: Session, channels: Collection[str], now: datetime, limit: int, claim_seconds: float
+) -> list[Outbox]:
+    """Take up to `limit` rows due for these channels, oldest first, for one sender.
+
+    Due: pending (or claimed by a sender that died) with `not_before` passed, or held while the recipient has
+    written since (WeChat's 48-hour window is open again). A claimed row is "sending" until
+    `now + claim_seconds`. PostgreSQL skips rows another sender holds (SKIP LOCKED); on SQLite the
+    transaction holds the write lock.
+    """
+    wrote_since = (
+        select(col(InboundMessage.id))
+        .join(User, col(User.id) == col(InboundMessage.user_id))
+        .where(col(User.channel) == col(Outbox.channel), col(User.external_id) == col(Outbox.recipient))
+        .where(col(InboundMessage.received_at) > col(Outbox.not_before))
+        .exists()
+    )
+    statement = (
+        select(Outbox)
+        .where(col(Outbox.channel).in_(list(channels)))
+        .where(
+            or_(
+                and_(col(Outbox.status).in_(["pending", "sending"]), col(Outbox.not_before) <= now),
+                and_(col(Outbox.status) == "held", wrote_since),
+            )
+        )
+        .order_by(col(Outbox.not_before), col(Outbox.id))
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        statement = statement.with_for_update(of=Outbox, skip_locked=True)
+    rows = list(session.exec(statement).all())
+    until = now + timedelta(seconds=claim_seconds)
+    for row in rows:
+        row.status = "sending"
+        row.attempts += 1
+        row.not_before = until
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def _set(session: Session, row_id: int, **values: object) -> None:
+    session.execute(update(Outbox).where(col(Outbox.id) == row_id).values(**values))
+
+
+def mark_sent(*, session: Session, row_id: int, now: datetime) -> None:
+    """The row was delivered."""
+    _set(session, row_id, status="sent", sent_at=now, last_error=None)
+
+
+def mark_retry(*, session: Session, row_id: int, not_before: datetime, error: str) -> None:
+    """Delivery failed before the message left: try again from `not_before`."""
+    _set(session, row_id, status="pending", not_before=not_before, last_error=error[:500])
+
+
+def mark_held(*, session: Session, row_id: int, error: str, now: datetime) -> None:
+    """Keep the row until the recipient writes after `now` (WeChat 45015); never retried blindly."""
+    _set(session, row_id, status="held", not_before=now, last_error=error[:500])
+
+
+def readdress(*, session: Session, row_id: int, channel: str, recipient: str, now: datetime) -> None:
+    """Send the row on another channel to another address (a staff row to the staff member's account)."""
+    _set(session, row_id, channel=channel, recipient=recipient, status="pending", not_before=now)
+
+
+def mark_dead(*, session: Session, row_id: int, error: str) -> None:
+    """Give the row up (refused for good, or too many attempts); it stays for staff to see."""
+    _set(session, row_id, status="dead", last_error=error[:500])
+
+
+def take_for_recipient(*, session: Session, channel: str, recipient: str, now: datetime) -> list[Outbox]:
+    """Due rows for one recipient of a channel without push (web, console), marked sent: shown on their turn."""
+    rows = list(
+        session.exec(
+            select(Outbox)
+            .where(col(Outbox.channel) == channel, col(Outbox.recipient) == recipient)
+            .where(col(Outbox.status).in_(["pending", "held"]))
+            .where(or_(col(Outbox.not_before) <= now, col(Outbox.status) == "held"))
+            .order_by(col(Outbox.id))
+        ).all()
+    )
+    for row in rows:
+        row.status = "sent"
+        row.sent_at = now
+        row.attempts += 1
+        session.add(row)
+    session.flush()
+    return rows
+
+
+def record_answer(
+    *,
+    session: Session,
+    channel: str,
+    recipient: str,
+    text: str,
+    reason: str,
+    dedup_key: str,
+    now: datetime,
+    sent: bool,
+) -> int | None:
+    """Claim the one answer to an inbound message under `dedup_key`: a row for the first caller only.
+
+    `sent=True` records an answer given in the HTTP response (WeChat's passive reply) so a later path does not
+    send it again; `sent=False` queues it for the sender.
+
+    Returns:
+        The new row's id, or None when another path already answered.
+    """
+    values = {
+        "channel": channel,
+        "recipient": recipient,
+        "text": text,
+        "reason": reason,
+        "status": "sent" if sent else "pending",
+        "attempts": 1 if sent else 0,
+        "not_before": now,
+        "created_at": now,
+        "sent_at": now if sent else None,
+        "dedup_key": dedup_key,
+    }
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table(Outbox)).values(**values).on_conflict_do_nothing().returning(table(Outbox).c.id)
+    found: int | None = session.execute(statement).scalar()
+    return found
+
+
+def backlog(*, session: Session) -> dict[tuple[str, str], int]:
+    """Undelivered rows by (channel, status): pending, sending and held."""
+    rows = session.execute(
+        select(Outbox.channel, Outbox.status, func.count())
+        .where(col(Outbox.status).in_(list(UNDELIVERED)))
+        .group_by(col(Outbox.channel), col(Outbox.status))
+    ).all()
+    return {(channel, status): int(count) for channel, status, count in rows}

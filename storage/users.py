@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select, update
 
-from storage.models import DialogueState, InboundMessage, ReplyLog, User
+from storage.models import InboundMessage, ReplyLog, User
 
 
 def get_or_create_user(*, session: Session, channel: str, external_id: str, now: datetime) -> User:
@@ -84,6 +84,4 @@ def delete_personal_data(*, session: Session, user: User, now: datetime) -> None
         update(InboundMessage).where(col(InboundMessage.user_id) == user.id).values(text="", payload=None)
     )
     session.execute(update(ReplyLog).where(col(ReplyLog.user_id) == user.id).values(text="", buttons=[]))
-    state = session.get(DialogueState, user.id)
-    if state is not None:
-        session.delete(state)
+    # The dialogue state is left to the caller, who clears the form that asked for this deletion.

@@ -31,6 +31,8 @@ class Slot:
         extract: finds the fact in free text (the first message, or an answer to another question);
             None when the slot is only filled by answering its question.
         problem_key: replies/*.toml key of the sentence that says why an answer was not accepted.
+        describe: the values the prompt shows, from the slots collected so far (e.g. a summary to
+            confirm); None when the prompt needs none.
     """
 
     name: str
@@ -38,6 +40,12 @@ class Slot:
     parse: Parser
     extract: Parser | None = None
     problem_key: str = "form_invalid"
+    describe: Callable[[Mapping[str, Any], TurnContext], Mapping[str, object]] | None = None
+
+
+def _prompt(slot: Slot, values: Mapping[str, Any], ctx: TurnContext) -> str:
+    extra = slot.describe(values, ctx) if slot.describe is not None else {}
+    return ctx.say(slot.prompt_key, **extra)
 
 
 class Form(Protocol):
@@ -85,13 +93,19 @@ def _ask_or_complete(form: Form, values: dict[str, Any], ctx: TurnContext, lead:
         expires_at=ctx.now + form.idle_expiry,
         now=ctx.now,
     )
-    text = "\n".join(part for part in (lead, ctx.say(slot.prompt_key)) if part)
+    text = "\n".join(part for part in (lead, _prompt(slot, values, ctx)) if part)
     return Turn(Reply(text, form.intent, 1.0))
 
 
-def start_form(form: Form, ctx: TurnContext, text: str, lead: str = "") -> Turn:
-    """Begin `form`: take every fact the first message already gives, then ask for the first missing one."""
-    values: dict[str, Any] = {}
+def start_form(
+    form: Form, ctx: TurnContext, text: str, lead: str = "", initial: Mapping[str, Any] | None = None
+) -> Turn:
+    """Begin `form`: take every fact the first message already gives, then ask for the first missing one.
+
+    `initial` holds values known before the form starts (facts kept from an earlier form, the event being
+    signed up for); slots already in it are not asked.
+    """
+    values: dict[str, Any] = dict(initial or {})
     _extract_all(form, text, ctx, values)
     return _ask_or_complete(form, values, ctx, lead)
 
@@ -115,7 +129,7 @@ def continue_form(form: Form, ctx: TurnContext, text: str) -> Turn:
             expires_at=ctx.now + form.idle_expiry,
             now=ctx.now,
         )
-        reask = ctx.say("form_reask", problem=ctx.say(slot.problem_key), prompt=ctx.say(slot.prompt_key))
+        reask = ctx.say("form_reask", problem=ctx.say(slot.problem_key), prompt=_prompt(slot, values, ctx))
         return Turn(Reply(reask, form.intent, 1.0))
     values[slot.name] = value
     _extract_all(form, text, ctx, values)

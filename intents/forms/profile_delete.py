@@ -11,7 +11,7 @@ from intents.forms.engine import Slot
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
 from intents.turn import Reply, Turn
-from storage import users
+from storage import cases, users
 
 
 def parse_yes_no(text: str, ctx: TurnContext) -> bool | None:
@@ -40,4 +40,8 @@ class ProfileDeleteForm:
         if not values["confirm"]:
             return Turn(Reply(ctx.say("profile_kept"), self.intent, 1.0))
         users.delete_personal_data(session=ctx.session, user=ctx.user, now=ctx.now)
-        return Turn(Reply(ctx.say("profile_deleted"), self.intent, 1.0))
+        kept = cases.clear_personal_fields(session=ctx.session, user_id=ctx.user_pk, now=ctx.now)
+        text = ctx.say("profile_deleted")
+        if kept:
+            text = f"{text}\n{ctx.say('profile_deleted_cases', count=kept)}"
+        return Turn(Reply(text, self.intent, 1.0))

@@ -8,9 +8,10 @@ from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.skills.aid import HardshipAidSkill
+from intents.skills.cases import CaseStatusSkill, WageArrearsSkill
+from intents.skills.events import EventCancelSkill, EventListSkill, EventSignupSkill, MySignupsSkill
 from intents.skills.faq import FaqSkill
 from intents.skills.handoff import HandoffSkill
-from intents.skills.pending import NotYetSkill
 from intents.skills.profile import ProfileDeleteSkill
 from intents.skills.smalltalk import MenuSkill
 from intents.turn import Turn
@@ -26,7 +27,6 @@ class Skill(Protocol):
 
 _faq = FaqSkill()
 _menu = MenuSkill()
-_events_pending = NotYetSkill("events_unavailable")
 
 SKILLS: dict[IntentId, Skill] = {
     IntentId.GREETING: _menu,
@@ -34,17 +34,17 @@ SKILLS: dict[IntentId, Skill] = {
     IntentId.THANKS: _faq,
     IntentId.UNION_LAW: _faq,
     IntentId.LABOR_LAW: _faq,
-    IntentId.WAGE_ARREARS: _faq,
-    IntentId.CASE_STATUS: _faq,
+    IntentId.WAGE_ARREARS: WageArrearsSkill(),
+    IntentId.CASE_STATUS: CaseStatusSkill(),
     IntentId.JOIN_UNION: _faq,
     IntentId.FOUND_UNION: _faq,
     IntentId.HARDSHIP_AID: HardshipAidSkill(),
     IntentId.MUTUAL_AID: _faq,
     IntentId.LEGAL_AID: _faq,
-    IntentId.EVENT_LIST: _events_pending,
-    IntentId.EVENT_SIGNUP: _events_pending,
-    IntentId.EVENT_CANCEL: _events_pending,
-    IntentId.MY_SIGNUPS: _events_pending,
+    IntentId.EVENT_LIST: EventListSkill(),
+    IntentId.EVENT_SIGNUP: EventSignupSkill(),
+    IntentId.EVENT_CANCEL: EventCancelSkill(),
+    IntentId.MY_SIGNUPS: MySignupsSkill(),
     IntentId.HANDOFF: HandoffSkill(),
     IntentId.CONTACT: _faq,
     IntentId.PROFILE_DELETE: ProfileDeleteSkill(),

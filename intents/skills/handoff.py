@@ -8,7 +8,9 @@ from typing import ClassVar
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
-from intents.turn import OutboxItem, Reply, Turn
+from intents.tickets import open_for_worker
+from intents.turn import Reply, Turn
+from storage import tickets
 
 WEEKDAY_NAMES = "一二三四五六日"
 
@@ -42,22 +44,17 @@ def describe_opening(opening: datetime, ctx: TurnContext) -> str:
 
 
 class HandoffSkill:
-    """Alerts the staff (every staff member in config.toml) and tells the worker what happens next."""
+    """Opens a ticket, alerts the staff on duty and tells the worker when a person will answer."""
 
     intent: ClassVar[IntentId] = IntentId.HANDOFF
 
     def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
-        """Staff alert in the outbox; the reply depends on office hours."""
-        alert = ctx.say(
-            "handoff_staff_alert",
-            channel=ctx.inbound.channel,
-            user=ctx.inbound.user_id,
-            text=ctx.inbound.text[:200],
-        )
-        outbox = tuple(OutboxItem("staff", staff, alert, "staff_alert") for staff in ctx.policy.staff_ids)
+        """Open a ticket with the recent conversation, alert the staff; the reply depends on office hours."""
+        ticket, outbox = open_for_worker(ctx, "request")
+        number = tickets.ticket_number(ticket)
         opening = next_office_opening(ctx)
         if opening is None:
-            text = ctx.say("handoff_office_hours")
+            text = ctx.say("handoff_ticket_office", ticket=number)
         else:
-            text = ctx.say("handoff_after_hours", next_open=describe_opening(opening, ctx))
+            text = ctx.say("handoff_ticket_after_hours", ticket=number, next_open=describe_opening(opening, ctx))
         return Turn(Reply(text, self.intent, match.score), outbox)

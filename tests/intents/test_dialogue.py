@@ -133,8 +133,10 @@ def test_local_facts_come_from_config(worker: Conversation, services: Services) 
 def test_handoff_in_office_hours_alerts_staff(worker: Conversation, services: Services) -> None:
     reply = worker.say("转人工")
     assert reply.intent == IntentId.HANDOFF
-    assert "尽快" in reply.text
-    assert {row.reason for row in _outbox(services)} == {"staff_alert"}
+    assert "尽快" in reply.text and "T-001" in reply.text
+    alerts = _outbox(services)
+    assert {row.reason for row in alerts} == {"ticket_alert"}
+    assert [row.recipient for row in alerts] == list(services.policy.on_duty(services.clock.now()))
 
 
 def test_handoff_after_hours_promises_the_next_working_morning(

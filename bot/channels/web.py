@@ -1,0 +1,156 @@
+"""Web chat: the page at / and /api/chat (JSON), a cookie identifying the visitor; no push (rows wait for a turn)."""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, cast
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from bot.channels.base import BadPayload, Delivery, OutboxRow, Runtime, cut
+from intents import Inbound, Reply
+from intents.turn import InboundKind
+from knowledge import KnowledgeBase
+from storage import outbox, session_scope
+
+PAGE = Path(__file__).resolve().parent.parent / "static" / "chat.html"
+COOKIE = "unionbot_visitor"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+_VISITOR = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+_KINDS: dict[str, InboundKind] = {
+    "text": "text",
+    "button": "button",
+    "subscribe": "subscribe",
+    "menu": "menu",
+}
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRequest:
+    """One POST to /api/chat, validated."""
+
+    text: str
+    kind: InboundKind
+    payload: str | None
+    client_id: str | None
+
+
+def parse_request(data: object) -> ChatRequest:
+    """Validate the JSON body: {"text", "kind"?, "payload"?, "id"?}.
+
+    Raises:
+        BadPayload: not an object, or a field of the wrong type or form.
+    """
+    if not isinstance(data, dict):
+        raise BadPayload("expected a JSON object")
+    body = cast(dict[str, Any], data)
+    text, kind, payload, client_id = (
+        body.get("text", ""),
+        body.get("kind", "text"),
+        body.get("payload"),
+        body.get("id"),
+    )
+    if not isinstance(text, str) or kind not in _KINDS:
+        raise BadPayload("text must be a string and kind one of text, button, subscribe, menu")
+    if payload is not None and (not isinstance(payload, str) or len(payload) > 256):
+        raise BadPayload("payload must be a string of at most 256 characters")
+    if client_id is not None and (not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)):
+        raise BadPayload("id must be 1-40 characters A-Z, a-z, 0-9, _ and -")
+    return ChatRequest(cut(text), _KINDS[kind], payload, client_id)
+
+
+def to_inbound(request: ChatRequest, visitor: str, now: Any) -> Inbound:
+    """The pipeline's Inbound for one web message; the page's own id makes a resent message a retry."""
+    message_id = f"{visitor}:{request.client_id or secrets.token_hex(8)}"
+    return Inbound("web", visitor, request.text, message_id, now, request.kind, request.payload)
+
+
+def render(reply: Reply, notices: Sequence[str] = ()) -> dict[str, object]:
+    """The JSON the page shows: the reply, its buttons, and messages that waited for this visitor."""
+    return {
+        "reply": reply.text,
+        "intent": reply.intent.value,
+        "buttons": [{"label": button.label, "payload": button.payload} for button in reply.buttons],
+        "notices": list(notices),
+    }
+
+
+def render_page(template: str, kb: KnowledgeBase) -> str:
+    """The chat page with its {{key}} placeholders filled from replies/*.toml (HTML-escaped)."""
+    return _PLACEHOLDER.sub(lambda match: html.escape(kb.reply(match.group(1))), template)
+
+
+class WebChannel:
+    """The newcomer's channel: a page and a JSON endpoint on the same server."""
+
+    name: ClassVar[str] = "web"
+    push: ClassVar[bool] = False
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._page = render_page(PAGE.read_text(encoding="utf-8"), runtime.services.kb)
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """/ (the page) and /api/chat."""
+        return [Route("/", self.page, methods=["GET"]), Route("/api/chat", self.chat, methods=["POST"])]
+
+    async def start(self) -> None:
+        """Nothing to open."""
+
+    async def stop(self) -> None:
+        """Nothing to close."""
+
+    async def send(self, item: OutboxRow) -> Delivery:  # noqa: ARG002
+        """Never called: the sender does not claim web rows; they are shown on the visitor's next turn."""
+        return Delivery("hold", detail="web rows wait for the visitor's next message")
+
+    async def page(self, request: Request) -> Response:  # noqa: ARG002
+        """The chat page."""
+        return HTMLResponse(self._page, headers={"Cache-Control": "no-cache"})
+
+    async def chat(self, request: Request) -> Response:
+        """Answer one message from the page."""
+        started = time.perf_counter()
+        try:
+            data = await request.json()
+        except ValueError as error:
+            raise BadPayload("body is not JSON") from error
+        chat_request = parse_request(data)
+        visitor = request.cookies.get(COOKIE, "")
+        fresh = not _VISITOR.match(visitor)
+        if fresh:
+            visitor = secrets.token_urlsafe(18)
+        services = self.runtime.services
+        inbound = to_inbound(chat_request, visitor, services.clock.now())
+        processed = await self.runtime.turn(inbound, started)
+        notices = await run_in_threadpool(self._waiting, visitor)
+        response = JSONResponse(render(processed.reply, notices))
+        if fresh:
+            response.set_cookie(
+                COOKIE,
+                visitor,
+                max_age=COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+            )
+        return response
+
+    def _waiting(self, visitor: str) -> list[str]:
+        services = self.runtime.services
+        with session_scope(services.engine) as session:
+            rows = outbox.take_for_recipient(
+                session=session, channel="web", recipient=visitor, now=services.clock.now()
+            )
+            return [row.text for row in rows]

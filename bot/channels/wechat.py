@@ -1,0 +1,288 @@
+"""WeChat official account: /wechat (signature on every request; plaintext, compatible and safe modes).
+
+Passive reply within the budget (4 s); a dialogue not done by then is answered "success" and its reply goes
+through the customer-service API from the outbox. A retried message (same MsgId, or FromUserName +
+CreateTime for events) is stored and answered once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from typing import ClassVar
+from xml.etree.ElementTree import ParseError
+
+import requests
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from wechatpy import parse_message
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.events import BaseEvent
+from wechatpy.exceptions import InvalidSignatureException, WeChatClientException, WeChatException
+from wechatpy.messages import BaseMessage
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from bot.channels.base import BadPayload, Delivery, OutboxRow, Runtime, SignatureError, button_lines, cut
+from bot.channels.wechat_token import DatabaseTokenStorage, SharedTokenClient
+from bot.config import WechatSettings
+from bot.pipeline import Processed, process_once
+from intents import Inbound, IntentId, Reply
+from knowledge import KnowledgeBase
+from storage import outbox, session_scope
+
+log = logging.getLogger(__name__)
+
+SUCCESS = "success"  # tells WeChat "received, no passive reply" and stops its retries
+WINDOW_CLOSED = {45015, 45047}  # 48-hour window over / reply quota used: wait for the worker's next message
+GONE = {40003, 43004, 43019}  # unknown openid, unfollowed, blocked: never deliverable
+_EVENT_KINDS = {"subscribe": "subscribe", "subscribe_scan": "subscribe", "unsubscribe": "unsubscribe"}
+
+
+def safe_xml(body: bytes | str) -> None:
+    """Refuse XML with a DTD or entities (XXE, billion laughs) before any other parser sees it.
+
+    Raises:
+        BadPayload: the body is not well-formed XML, or declares a DTD or entities.
+    """
+    try:
+        safe_fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, ParseError, ValueError) as error:
+        raise BadPayload(f"unsafe or malformed XML: {type(error).__name__}") from error
+
+
+def message_key(msg: BaseMessage) -> str:
+    """The dedup key: MsgId for messages; FromUserName + CreateTime for events (they have no MsgId).
+
+    The event's type is added, so a menu click in the second of the follow is not taken for its retry.
+    """
+    if isinstance(msg, BaseEvent) or not msg.id:
+        created = int(msg.time.timestamp()) if isinstance(msg.time, datetime) else msg.time
+        return f"evt-{msg.source}-{created}-{str(getattr(msg, 'event', msg.type)).lower()}"[:128]
+    return f"msg-{msg.id}"
+
+
+def to_inbound(msg: BaseMessage, now: datetime) -> Inbound | None:
+    """The pipeline's Inbound for one WeChat message or event; None when there is nothing to answer.
+
+    Text; voice by its speech Recognition (None without it); follow, unfollow and menu clicks as typed kinds.
+    """
+    key, user = message_key(msg), str(msg.source)
+    if msg.type == "text":
+        return Inbound("wechat", user, cut(str(msg.content or "")), key, now)
+    if msg.type == "voice":
+        recognised = cut(str(msg.recognition or ""))
+        return Inbound("wechat", user, recognised, key, now) if recognised else None
+    if msg.type == "event":
+        event = str(getattr(msg, "event", "")).lower()
+        if event in _EVENT_KINDS:
+            return Inbound(
+                "wechat", user, "", key, now, "subscribe" if event != "unsubscribe" else "unsubscribe"
+            )
+        if event == "click":
+            return Inbound("wechat", user, "", key, now, "menu", str(msg.key or "") or None)
+    return None
+
+
+def render(reply: Reply, msg: BaseMessage, kb: KnowledgeBase) -> str:
+    """The passive reply XML; "success" when there is nothing to say. Buttons become lines to send back."""
+    text = button_lines(reply, kb) if reply.text else ""
+    if not text:
+        return SUCCESS
+    rendered: str = TextReply(message=msg, content=text).render()
+    return rendered
+
+
+def delivery_of(error: Exception) -> Delivery:
+    """How the sender treats a customer-service API failure (45015 → hold, never a blind retry)."""
+    if isinstance(error, WeChatClientException) and error.errcode is not None:
+        code = int(error.errcode)
+        if code in WINDOW_CLOSED:
+            return Delivery("hold", detail=f"errcode {code}: wait for the worker's next message")
+        if code in GONE:
+            return Delivery("dead", detail=f"errcode {code}")
+        return Delivery("retry", detail=f"errcode {code}")
+    if isinstance(error, requests.ConnectionError | requests.ConnectTimeout):
+        return Delivery("retry", detail=f"{type(error).__name__}: not sent")
+    if isinstance(error, requests.Timeout):
+        return Delivery("dead", detail="read timeout: may have been delivered, not retried")
+    return Delivery("retry", detail=type(error).__name__)
+
+
+class WechatChannel:
+    """The official account's server side."""
+
+    name: ClassVar[str] = "wechat"
+    push: ClassVar[bool] = True
+    min_interval: ClassVar[float] = 0.0
+
+    def __init__(self, runtime: Runtime, settings: WechatSettings, *, passive_seconds: float) -> None:
+        self.runtime = runtime
+        self.settings = settings
+        self.passive_seconds = passive_seconds
+        self.crypto = (
+            WeChatCrypto(settings.token, settings.aes_key, settings.appid) if settings.aes_key else None
+        )
+        services = runtime.services
+        self.client = SharedTokenClient(
+            settings.appid,
+            settings.secret,
+            storage=DatabaseTokenStorage(services.engine, services.clock),
+            api_base_url=settings.api_base_url,
+        )
+        self._late: set[asyncio.Future[tuple[Processed, bool]]] = set()
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """GET (URL verification) and POST (messages) on /wechat."""
+        return [
+            Route("/wechat", self.verify, methods=["GET"]),
+            Route("/wechat", self.receive, methods=["POST"]),
+        ]
+
+    async def start(self) -> None:
+        """Nothing to open: the token is fetched when first needed."""
+
+    async def stop(self) -> None:
+        """Wait for late answers still running, so none is lost on shutdown."""
+        if self._late:
+            await asyncio.gather(*self._late, return_exceptions=True)
+
+    def _check(self, request: Request) -> None:
+        query = request.query_params
+        try:
+            check_signature(
+                self.settings.token,
+                query.get("signature", ""),
+                query.get("timestamp", ""),
+                query.get("nonce", ""),
+            )
+        except InvalidSignatureException as error:
+            raise SignatureError("bad signature") from error
+
+    async def verify(self, request: Request) -> Response:
+        """URL verification: echo `echostr` when the signature is right."""
+        self._check(request)
+        return PlainTextResponse(request.query_params.get("echostr", ""))
+
+    async def receive(self, request: Request) -> Response:
+        """One message or event: answer passively in time, otherwise "success" and the outbox."""
+        started = time.perf_counter()
+        self._check(request)
+        query = request.query_params
+        body = await request.body()
+        safe_xml(body)
+        encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if encrypted:
+            if self.crypto is None:
+                raise BadPayload("encrypted message but no aes_key configured")
+            try:
+                body = self.crypto.decrypt_message(
+                    body, query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", "")
+                ).encode()
+            except InvalidSignatureException as error:
+                raise SignatureError("bad msg_signature") from error
+            except (WeChatException, KeyError, ValueError, TypeError) as error:
+                raise BadPayload("cannot decrypt") from error
+            safe_xml(body)
+        try:
+            msg = parse_message(body)
+        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            raise BadPayload("not a WeChat message") from error
+        if msg is None:
+            raise BadPayload("empty message")
+        xml = await self._answer(msg, started)
+        if xml != SUCCESS and encrypted and self.crypto is not None:
+            xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
+        return Response(xml, media_type="application/xml" if xml != SUCCESS else "text/plain")
+
+    async def _answer(self, msg: BaseMessage, started: float) -> str:
+        services = self.runtime.services
+        inbound = to_inbound(msg, services.clock.now())
+        if inbound is None:
+            if isinstance(msg, BaseEvent):
+                return SUCCESS
+            unsupported = Reply(
+                services.kb.reply("wechat_unsupported"), IntentId.OUT_OF_SCOPE, 0.0, answered=False
+            )
+            return render(unsupported, msg, services.kb)
+        decision = _Decision()
+        task = asyncio.ensure_future(run_in_threadpool(self._turn, inbound, decision))
+        budget = self.passive_seconds - (time.perf_counter() - started)
+        try:
+            processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))
+        except TimeoutError:
+            if decision.settle("late") == "late":
+                # The turn goes on in its thread and queues its reply for the 客服 API; wake the sender then.
+                self._late.add(task)
+                task.add_done_callback(self._late_done)
+                return SUCCESS
+            processed, answer_here = await task  # it had just decided to answer here: only the hop was slow
+        self.runtime.metrics.observe(self.name, processed.reply, time.perf_counter() - started)
+        return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
+
+    def _turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
+        """In a worker thread: the turn, then the claim on its one answer (passive here, or late by the 客服 API).
+
+        Every path claims the answer under one key, so of the first request and WeChat's retries (in this
+        process or another) exactly one answers; the others say "success".
+        """
+        processed = process_once(self.runtime.services, inbound)
+        passive = decision.settle("passive") == "passive"
+        claimed = self._claim(inbound, processed.reply, sent=passive)
+        return processed, passive and claimed
+
+    def _late_done(self, task: asyncio.Future[tuple[Processed, bool]]) -> None:
+        self._late.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            log.error(
+                "late WeChat turn failed: %s", None if task.cancelled() else type(task.exception()).__name__
+            )
+            return
+        self.runtime.wake_sender()
+
+    def _claim(self, inbound: Inbound, reply: Reply, *, sent: bool) -> bool:
+        services = self.runtime.services
+        text = button_lines(reply, services.kb) if reply.text else ""
+        with session_scope(services.engine) as session:
+            row_id = outbox.record_answer(
+                session=session,
+                channel=self.name,
+                recipient=inbound.user_id,
+                text=text,
+                reason="reply" if sent else "late_reply",
+                dedup_key=f"wechat:{inbound.message_id}",
+                now=services.clock.now(),
+                sent=sent or not text,  # nothing to say: recorded as answered, nothing to send
+            )
+        return row_id is not None
+
+    async def send(self, item: OutboxRow) -> Delivery:
+        """Deliver one row through the customer-service message API (in a thread: wechatpy is synchronous)."""
+        try:
+            await run_in_threadpool(self.client.message.send_text, item.recipient, item.text)
+        except (WeChatException, requests.RequestException) as error:
+            return delivery_of(error)
+        return Delivery("sent")
+
+
+class _Decision:
+    """Who answers a turn, decided once between the request (on time: passive) and the timer (late: 客服 API)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: str | None = None
+
+    def settle(self, value: str) -> str:
+        """Propose `value`; returns what was decided (the first proposal wins)."""
+        with self._lock:
+            if self._value is None:
+                self._value = value
+            return self._value

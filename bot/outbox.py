@@ -1,0 +1,165 @@
+"""The sender: claim due outbox rows, hand each to its channel, record the attempt, back off; never decides content."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from starlette.concurrency import run_in_threadpool
+
+from bot.app import Services
+from bot.channels.base import Channel, Delivery, OutboxRow
+from bot.config import OutboxSettings, StaffMember
+from bot.metrics import Metrics
+from storage import outbox, session_scope
+from storage.models import Outbox
+
+log = logging.getLogger(__name__)
+
+STAFF = "staff"  # rows addressed to a staff member by their id in config.toml [[staff]]
+
+
+class Sender:
+    """Delivers outbox rows for the push channels of this process, one channel's rows in order.
+
+    Any number of processes may run a sender: rows are claimed in the database. Telegram's flood control
+    (RetryAfter) pauses that channel; WeChat's closed 48-hour window holds the row until the worker writes.
+    """
+
+    def __init__(
+        self,
+        services: Services,
+        channels: Sequence[Channel],
+        metrics: Metrics,
+        settings: OutboxSettings | None = None,
+    ) -> None:
+        self.services = services
+        self.settings = settings or services.settings.outbox
+        self.channels: dict[str, Channel] = {channel.name: channel for channel in channels if channel.push}
+        self.metrics = metrics
+        self.staff: Mapping[str, StaffMember] = {member.id: member for member in services.settings.staff}
+        self.web_on = any(channel.name == "web" for channel in channels)
+        self._wake = asyncio.Event()
+        self._paused_until: dict[str, float] = {}
+
+    def wake(self) -> None:
+        """Deliver now instead of at the next poll (a late WeChat answer, a failed Telegram reply)."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; a failing round is logged and the loop goes on."""
+        while not stop.is_set():
+            try:
+                delivered = await self.deliver_due()
+            except Exception:  # the loop must outlive a database hiccup; the rows stay and are retried
+                log.exception("outbox round failed")
+                delivered = 0
+            if delivered:
+                continue
+            self._wake.clear()
+            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+            await asyncio.wait(
+                waiters, timeout=self.settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            for waiter in waiters:
+                waiter.cancel()
+
+    async def deliver_due(self) -> int:
+        """One round: claim what is due, deliver it per channel concurrently. Returns how many were tried."""
+        now_mono = time.monotonic()
+        names = [name for name in self.channels if self._paused_until.get(name, 0.0) <= now_mono]
+        wanted = [*names, STAFF]
+        rows = await run_in_threadpool(self._claim, wanted)
+        if not rows:
+            return 0
+        by_channel: dict[str, list[tuple[Outbox, str, str]]] = {}
+        for row in rows:
+            target = self._address(row)
+            if target is None:
+                continue
+            by_channel.setdefault(target[0], []).append((row, *target))
+        await asyncio.gather(*(self._deliver(name, items) for name, items in by_channel.items()))
+        return len(rows)
+
+    def _claim(self, channels: list[str]) -> list[Outbox]:
+        settings = self.settings
+        with session_scope(self.services.engine) as session:
+            return outbox.claim_due(
+                session=session,
+                channels=channels,
+                now=self.services.clock.now(),
+                limit=settings.batch,
+                claim_seconds=settings.claim_seconds,
+            )
+
+    def _address(self, row: Outbox) -> tuple[str, str] | None:
+        """(channel, recipient) for a row; a staff row goes to the member's Telegram, else WeChat, else web."""
+        if row.channel != STAFF:
+            return row.channel, row.recipient
+        member = self.staff.get(row.recipient)
+        if member is not None:
+            for channel, account in (("telegram", member.telegram), ("wechat", member.wechat)):
+                if account and channel in self.channels:
+                    return channel, account
+            if member.web and self.web_on:
+                self._record(row, Delivery("retry"), readdress=("web", member.web))
+                return None
+        reason = "unknown staff id" if member is None else "no reachable account for this staff member"
+        self._record(row, Delivery("retry", detail=reason))
+        return None
+
+    async def _deliver(self, name: str, items: list[tuple[Outbox, str, str]]) -> None:
+        channel = self.channels[name]
+        interval = float(getattr(channel, "min_interval", 0.0))
+        for index, (row, _, recipient) in enumerate(items):
+            if self._paused_until.get(name, 0.0) > time.monotonic():
+                # Flood control hit earlier in this batch: the rest waits too, without counting an attempt.
+                wait = self._paused_until[name] - time.monotonic()
+                await run_in_threadpool(
+                    self._record, row, Delivery("retry", retry_after=wait, detail="paused"), None, False
+                )
+                continue
+            delivery = await channel.send(OutboxRow.of(row, channel=name, recipient=recipient))
+            self.metrics.deliveries.labels(name, delivery.status).inc()
+            if delivery.retry_after:
+                self._paused_until[name] = time.monotonic() + delivery.retry_after
+            if delivery.status != "sent":
+                log.info("outbox row %s on %s: %s %s", row.id, name, delivery.status, delivery.detail)
+            await run_in_threadpool(self._record, row, delivery)
+            if interval and index + 1 < len(items):
+                await asyncio.sleep(interval)
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds before the next try after `attempts` failed ones: doubling from backoff_seconds, capped."""
+        settings = self.settings
+        return float(min(settings.backoff_seconds * 2 ** max(attempts - 1, 0), settings.backoff_max_seconds))
+
+    def _record(
+        self, row: Outbox, delivery: Delivery, readdress: tuple[str, str] | None = None, counts: bool = True
+    ) -> None:
+        assert row.id is not None
+        now = self.services.clock.now()
+        with session_scope(self.services.engine) as session:
+            if readdress is not None:
+                outbox.readdress(
+                    session=session, row_id=row.id, channel=readdress[0], recipient=readdress[1], now=now
+                )
+            elif delivery.status == "sent":
+                outbox.mark_sent(session=session, row_id=row.id, now=now)
+            elif delivery.status == "hold" and row.channel != STAFF:
+                outbox.mark_held(session=session, row_id=row.id, error=delivery.detail, now=now)
+            elif delivery.status == "dead" or (counts and row.attempts >= self.settings.max_attempts):
+                outbox.mark_dead(session=session, row_id=row.id, error=delivery.detail or "too many attempts")
+            else:
+                delay = (
+                    delivery.retry_after if delivery.retry_after is not None else self.backoff(row.attempts)
+                )
+                outbox.mark_retry(
+                    session=session,
+                    row_id=row.id,
+                    not_before=now + timedelta(seconds=delay),
+                    error=delivery.detail,
+                )

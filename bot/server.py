@@ -1,0 +1,160 @@
+"""The Starlette app of `python -m bot serve`: /healthz, /metrics, the channels' routes, the outbox sender.
+
+Bodies over `server.max_body_bytes` get 413; every error is a JSON 4xx/5xx without a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable, Sequence
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.app import Services
+from bot.channels import Channel, ChannelError, PayloadTooLarge, Runtime, enabled_channels
+from bot.metrics import Metrics
+from bot.outbox import Sender
+from storage import outbox, session_scope
+
+log = logging.getLogger(__name__)
+
+
+class BodyLimit:
+    """ASGI middleware: a body over `limit` bytes gets 413, by its Content-Length or while it streams in."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check the declared length, then count the bytes as the app reads them."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.limit):
+                await _too_large(send)
+                return
+        seen = 0
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise PayloadTooLarge(f"body over {self.limit} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+async def _too_large(send: Send) -> None:
+    response = JSONResponse({"error": "payload too large"}, status_code=413)
+    await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def _channel_error(request: Request, error: Exception) -> Response:
+    status = error.status if isinstance(error, ChannelError) else 400
+    if status >= 403:
+        log.info("refused %s %s: %s", request.method, request.url.path, type(error).__name__)
+    return JSONResponse({"error": type(error).__name__}, status_code=status)
+
+
+async def _http_error(request: Request, error: Exception) -> Response:  # noqa: ARG001
+    status = error.status_code if isinstance(error, HTTPException) else 500
+    return JSONResponse(
+        {"error": error.detail if isinstance(error, HTTPException) else "error"}, status_code=status
+    )
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
+    return JSONResponse({"error": "internal error"}, status_code=500)
+
+
+def create_app(
+    services: Services,
+    *,
+    make_channels: Callable[[Runtime], Sequence[Channel]] = enabled_channels,
+    run_sender: bool = True,
+    metrics: Metrics | None = None,
+) -> Starlette:
+    """The ASGI app: every enabled channel's routes, /healthz and /metrics; the sender runs in its lifespan."""
+    metrics = metrics or Metrics(backlog=lambda: _backlog(services))
+    runtime = Runtime(services, metrics)
+    channels = list(make_channels(runtime))
+    sender = Sender(services, channels, metrics)
+    runtime.wake_sender = sender.wake
+
+    async def healthz(request: Request) -> Response:  # noqa: ARG001
+        try:
+            await run_in_threadpool(_ping, services)
+        except SQLAlchemyError:
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok", "channels": [channel.name for channel in channels]})
+
+    async def metrics_page(request: Request) -> Response:  # noqa: ARG001
+        body = await run_in_threadpool(metrics.render)
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001
+        for channel in channels:
+            await channel.start()
+        stop = asyncio.Event()
+        task = asyncio.ensure_future(sender.run(stop)) if run_sender else None
+        log.info("channels on: %s", ", ".join(channel.name for channel in channels) or "none")
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+            for channel in channels:
+                await channel.stop()
+
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics_page, methods=["GET"]),
+    ]
+    for channel in channels:
+        routes.extend(channel.routes())
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={
+            ChannelError: _channel_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.state.sender = sender
+    app.state.runtime = runtime
+    app.state.channels = channels
+    app.add_middleware(BodyLimit, limit=services.settings.server.max_body_bytes)
+    return app
+
+
+def _ping(services: Services) -> None:
+    with services.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def _backlog(services: Services) -> dict[tuple[str, str], int]:
+    with session_scope(services.engine) as session:
+        return outbox.backlog(session=session)

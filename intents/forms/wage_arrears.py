@@ -1,0 +1,229 @@
+"""The wage-arrears intake: collects what a mediator needs, confirms it with the worker, opens a case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, ClassVar
+
+from intents.context import TurnContext
+from intents.forms.engine import Slot
+from intents.forms.numbers import parse_amount, parse_count
+from intents.forms.profile_delete import parse_yes_no
+from intents.ids import IntentId
+from intents.normalize import clean, fold, fold_all
+from intents.turn import OutboxItem, Reply, Turn
+from storage import cases, users
+
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8})(?!\d)")
+_EMPLOYER = re.compile(
+    r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|店|餐厅|饭店|饭馆|酒店|"
+    r"超市|工地|项目部|工程队|物业|中心|门店))"
+)
+_LEADING_NOISE = re.compile(r"^(?:我在|在|我是|我们|我们是|我|的|老板|是)+")
+_MONEY_UNIT = re.compile(r"[元块万千]|人民币")
+_PERIOD = re.compile(
+    r"(\d{1,4}年)?\d{1,2}月(?:份)?(?:到|至|-|~)\d{1,2}月(?:份)?|[一二两三四五六七八九十半\d]+个?多?(?:个月|月|年)(?:的工资)?|"
+    r"半年|一年多|一整年|全年"
+)
+_NAME = re.compile(r"(?:我叫|我是|本人|我姓)([\u4e00-\u9fff]{1,4})")
+MAX_TEXT = 500
+
+
+def _phone(text: str, _ctx: TurnContext) -> str | None:
+    compact = clean(text).replace(" ", "")
+    found = _MOBILE.search(compact) or _LANDLINE.search(compact)
+    return found.group(1) if found else None
+
+
+def _employer_in(text: str, _ctx: TurnContext) -> str | None:
+    found = _EMPLOYER.search(clean(text))
+    if found is None:
+        return None
+    name = _LEADING_NOISE.sub("", found.group(1))
+    return name if len(name) >= 2 else None
+
+
+def _text(minimum: int) -> Any:
+    def parse(text: str, ctx: TurnContext) -> str | None:
+        value = clean(text)[:MAX_TEXT]
+        if fold(value) in fold_all(ctx.kb.words.get("nothing", ())):
+            return ctx.kb.reply("nothing")
+        return value if len(fold(value)) >= minimum else None
+
+    return parse
+
+
+def _amount(text: str, _ctx: TurnContext) -> int | None:
+    amount = parse_amount(text)
+    return amount if amount is not None and amount > 0 else None
+
+
+def _amount_in(text: str, ctx: TurnContext) -> int | None:
+    # In free text only money with a unit counts ("三个月" is a period, "8000元" an amount).
+    return _amount(text, ctx) if _MONEY_UNIT.search(text) else None
+
+
+def _period_in(text: str, _ctx: TurnContext) -> str | None:
+    found = _PERIOD.search(clean(text).replace(" ", ""))
+    return found.group(0) if found else None
+
+
+def _workers(text: str, _ctx: TurnContext) -> int | None:
+    count = parse_count(text)
+    if count is None:
+        stripped = fold(text)
+        if stripped.isdigit():
+            count = int(stripped)
+        elif fold(text) in fold_all(("就我", "就我一个", "我一个", "只有我", "就我自己", "我自己")):
+            count = 1
+    return count if count is not None and 0 < count < 100_000 else None
+
+
+def _workers_in(text: str, _ctx: TurnContext) -> int | None:
+    count = parse_count(text)
+    return count if count is not None and 0 < count < 100_000 else None
+
+
+def _contract(text: str, ctx: TurnContext) -> bool | None:
+    folded = fold(text)
+    if folded in fold_all(ctx.kb.words.get("contract_no", ())) or "没签" in folded or "没有合同" in folded:
+        return False
+    if folded in fold_all(ctx.kb.words.get("contract_yes", ())) or "签了" in folded:
+        return True
+    return None
+
+
+def _contract_in(text: str, _ctx: TurnContext) -> bool | None:
+    folded = fold(text)
+    if "合同" not in folded:
+        return None
+    if any(word in folded for word in ("没签", "没有签", "没有合同", "没合同", "不签")):
+        return False
+    return True if any(word in folded for word in ("签了", "签过", "有合同")) else None
+
+
+def _employment(text: str, ctx: TurnContext) -> str | None:
+    value = clean(text)[:120]
+    folded = fold(value)
+    if any(word in folded for word in fold_all(ctx.kb.words.get("left_words", ()))):
+        return f"{ctx.kb.reply('left_job')}（{value}）" if len(folded) > 2 else ctx.kb.reply("left_job")
+    if any(word in folded for word in fold_all(ctx.kb.words.get("employed_words", ()))):
+        return ctx.kb.reply("still_employed")
+    return value if len(folded) >= 2 else None
+
+
+def _employment_in(text: str, ctx: TurnContext) -> str | None:
+    folded = fold(text)
+    if any(
+        word in folded for word in ("辞职以后", "离职以后", "离职了", "辞职了", "不干了", "被辞退", "被开除")
+    ):
+        return ctx.kb.reply("left_job")
+    return None
+
+
+def _name(text: str, _ctx: TurnContext) -> str | None:
+    value = clean(text)
+    found = _NAME.search(value)
+    if found:
+        return found.group(1)
+    folded = fold(value)
+    if 1 <= len(folded) <= 12 and not any(char.isdigit() for char in folded):
+        return value[:24]
+    return None
+
+
+def _name_in(text: str, _ctx: TurnContext) -> str | None:
+    found = _NAME.search(clean(text))
+    return found.group(1) if found else None
+
+
+def _name_or_profile(text: str, ctx: TurnContext) -> str | None:
+    # A name the worker gave before (kept with consent) is not asked again; the summary shows it.
+    return _name_in(text, ctx) or ctx.user.name
+
+
+def _phone_or_profile(text: str, ctx: TurnContext) -> str | None:
+    return _phone(text, ctx) or ctx.user.phone
+
+
+def _summary(values: Mapping[str, Any], ctx: TurnContext) -> dict[str, object]:
+    return {
+        **values,
+        "contract": ctx.kb.reply("contract_yes")
+        if values.get("has_contract")
+        else ctx.kb.reply("contract_no"),
+    }
+
+
+class WageArrearsForm:
+    """Collects the facts of an unpaid-wage case; facts already in the first message are not asked again."""
+
+    name: ClassVar[str] = "wage_arrears"
+    intent: ClassVar[IntentId] = IntentId.WAGE_ARREARS
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("employer_name", "ask_employer_name", _text(2), extract=_employer_in, problem_key="bad_text"),
+        Slot("employer_address", "ask_employer_address", _text(2), problem_key="bad_text"),
+        Slot("worker_name", "ask_worker_name", _name, extract=_name_or_profile, problem_key="bad_text"),
+        Slot("worker_phone", "ask_phone", _phone, extract=_phone_or_profile, problem_key="bad_phone"),
+        Slot("amount_owed", "ask_amount", _amount, extract=_amount_in, problem_key="bad_amount"),
+        Slot("period", "ask_period", _text(1), extract=_period_in, problem_key="bad_text"),
+        Slot("workers_affected", "ask_workers", _workers, extract=_workers_in, problem_key="bad_workers"),
+        Slot("has_contract", "ask_contract", _contract, extract=_contract_in, problem_key="bad_contract"),
+        Slot("evidence", "ask_evidence", _text(1), problem_key="bad_text"),
+        Slot("employment", "ask_employment", _employment, extract=_employment_in, problem_key="bad_text"),
+        Slot("description", "ask_description", _text(1), problem_key="bad_text"),
+        Slot("confirm", "intake_summary", parse_yes_no, problem_key="bad_confirm", describe=_summary),
+    )
+    idle_expiry: ClassVar[timedelta] = timedelta(hours=2)
+    cancel_key: ClassVar[str] = "intake_cancelled"
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Open the case on "确认" (with consent recorded), alert the staff, tell the worker what happens next."""
+        if not values["confirm"]:
+            return Turn(Reply(ctx.say("intake_cancelled"), self.intent, 1.0))
+        policy = ctx.policy
+        urgent = (
+            values["workers_affected"] >= policy.urgent_workers
+            or values["amount_owed"] >= policy.urgent_amount
+        )
+        facts = cases.CaseFacts(
+            employer_name=values["employer_name"],
+            employer_address=values["employer_address"],
+            worker_name=values["worker_name"],
+            worker_phone=values["worker_phone"],
+            amount_owed=values["amount_owed"],
+            period=values["period"],
+            workers_affected=values["workers_affected"],
+            has_contract=values["has_contract"],
+            evidence=values["evidence"],
+            employment=values["employment"],
+            description=values["description"],
+        )
+        case = cases.open_case(
+            session=ctx.session,
+            user_id=ctx.user_pk,
+            facts=facts,
+            urgent=urgent,
+            local_day=ctx.local_now().date(),
+            now=ctx.now,
+        )
+        users.set_contact(
+            session=ctx.session, user=ctx.user, now=ctx.now, name=facts.worker_name, phone=facts.worker_phone
+        )
+        alert = ctx.say(
+            "staff_new_case",
+            number=case.number,
+            urgent=ctx.say("urgent_mark") if urgent else "",
+            employer_name=facts.employer_name,
+            amount_owed=facts.amount_owed,
+            workers_affected=facts.workers_affected,
+        )
+        recipients = policy.staff_ids if urgent else policy.on_duty(ctx.local_now())
+        outbox = tuple(OutboxItem("staff", staff, alert, "case_opened") for staff in recipients)
+        text = ctx.say("case_opened", number=case.number, phone=facts.worker_phone)
+        if urgent:
+            text = f"{text}\n{ctx.say('case_opened_urgent')}"
+        return Turn(Reply(text, self.intent, 1.0), outbox)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.app import Services
+from bot.channels import BadPayload
+from bot.channels.web import COOKIE, parse_request, render, render_page
+from bot.server import create_app
+from intents import Button, IntentId, Reply
+from knowledge import KnowledgeBase
+from storage import outbox, session_scope
+from tests.support.live_server import LiveServer
+
+
+def test_parse_request_accepts_text_and_buttons() -> None:
+    request = parse_request({"text": " 加班费 ", "kind": "button", "payload": "faq:x", "id": "a1"})
+    assert (request.text, request.kind, request.payload, request.client_id) == ("加班费", "button", "faq:x", "a1")
+
+
+@pytest.mark.parametrize(
+    "body", [[], {"text": 3}, {"text": "x", "kind": "shell"}, {"text": "x", "id": "../../"}, {"payload": 1}]
+)
+def test_parse_request_refuses_malformed_bodies(body: object) -> None:
+    with pytest.raises(BadPayload):
+        parse_request(body)
+
+
+def test_render_lists_buttons_and_notices() -> None:
+    reply = Reply("答", IntentId.HELP, 1.0, (Button("入会", "menu:怎么加入工会"),))
+    assert render(reply, ["通知"]) == {
+        "reply": "答",
+        "intent": "help",
+        "buttons": [{"label": "入会", "payload": "menu:怎么加入工会"}],
+        "notices": ["通知"],
+    }
+
+
+def test_the_page_is_filled_from_the_replies_and_has_no_placeholders(kb: KnowledgeBase) -> None:
+    from bot.channels.web import PAGE
+
+    page = render_page(PAGE.read_text(encoding="utf-8"), kb)
+    assert "{{" not in page and kb.reply("web_send") in page
+    assert 'name="viewport"' in page
+
+
+def test_a_visitor_is_known_by_cookie_across_turns(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        page = client.get("/")
+        first = client.post("/api/chat", json={"text": "", "kind": "subscribe"})
+        visitor = client.cookies[COOKIE]
+        second = client.post("/api/chat", json={"text": "我要转人工"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert first.json()["intent"] == "greeting" and len(first.json()["buttons"]) >= 3
+    assert second.status_code == 200
+    assert COOKIE not in second.cookies  # kept, not re-minted
+    with session_scope(services.engine) as session:
+        from storage import users
+
+        assert users.find_user(session=session, channel="web", external_id=visitor) is not None
+
+
+def test_a_resent_message_is_answered_once_with_the_same_reply(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        one = client.post("/api/chat", json={"text": "加班费怎么算", "id": "m-1"}).json()
+        two = client.post("/api/chat", json={"text": "加班费怎么算", "id": "m-1"}).json()
+    assert one == two
+
+
+def test_a_button_tap_sends_its_payload(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        menu = client.post("/api/chat", json={"text": "", "kind": "menu"}).json()
+        button = next(b for b in menu["buttons"] if b["label"] == "入会")
+        answer = client.post("/api/chat", json={"text": button["label"], "kind": "button", "payload": button["payload"]})
+    assert answer.json()["intent"] == "join_union"
+
+
+def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        client.post("/api/chat", json={"text": "你好"})
+        visitor = client.cookies[COOKIE]
+        with session_scope(services.engine) as session:
+            outbox.enqueue(
+                session=session, channel="web", recipient=visitor, text="您报名的活动有名额了", reason="waitlist", now=services.clock.now()
+            )
+        notices = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
+        again = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
+    assert notices == ["您报名的活动有名额了"]
+    assert again == []
+
+
+def test_a_malformed_body_gets_400_without_a_traceback(services: Services) -> None:
+    with LiveServer(create_app(services)) as server:
+        response = httpx.post(f"{server.url}/api/chat", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "BadPayload"}
