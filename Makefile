@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: setup  ## the service (for now the console chat; the HTTP server arrives with the channels)
-	$(BIN)/python -m bot chat
+run: setup  ## the service on http://127.0.0.1:8080/ (web chat; WeChat/Telegram when their UNIONBOT_* are set)
+	$(BIN)/python -m bot serve --host 127.0.0.1 --port 8080
 
 chat: setup
 	$(BIN)/python -m bot chat

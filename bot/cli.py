@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import json
+import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -67,9 +67,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_serve
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
+    groups.append(cli_schedule.register)
     return groups
 
 
@@ -208,12 +209,13 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.app import load_kb
     from bot.config import load_settings
     from intents import IntentId
+    from intents.skills import ACTIONS
     from knowledge.check import check_knowledge
 
     settings = load_settings(args.config)
     kb = load_kb()
     problems = check_knowledge(
-        kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts()
+        kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts(), valid_actions=ACTIONS
     )
     for problem in problems:
         print(problem, file=out)

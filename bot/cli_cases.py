@@ -22,8 +22,9 @@ from intents.casework import (
     reply_to_ticket,
     status_label,
 )
+from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
-from storage import cases, outbox, session_scope, tickets
+from storage import cases, session_scope, tickets
 from storage.models import Case, Ticket
 
 
@@ -37,17 +38,7 @@ def _desk(args: argparse.Namespace) -> Iterator[StaffDesk]:
 
 
 def _enqueue(desk: StaffDesk, items: Sequence[OutboxItem | None]) -> None:
-    for item in items:
-        if item is not None:
-            outbox.enqueue(
-                session=desk.session,
-                channel=item.channel,
-                recipient=item.user_id,
-                text=item.text,
-                reason=item.reason,
-                now=desk.now,
-                not_before=item.not_before,
-            )
+    write_outbox(session=desk.session, items=items, now=desk.now)
 
 
 def _case_or_fail(desk: StaffDesk, number: str) -> Case:

@@ -212,6 +212,38 @@ class EventsSettings(_Section):
     series_weeks_ahead: int = Field(4, ge=1, le=52)  # weekly sessions (yoga every Tuesday) open this far ahead
 
 
+class RoutineSettings(_Section):
+    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in bot/routines.py."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    title: str
+    rule: str
+    time: time
+    place: str = ""
+    attendees: list[str] = Field(default_factory=lambda: ["all"], min_length=1)  # staff ids, or ["all"]
+    remind_before_minutes: int = Field(15, ge=0, le=7 * 24 * 60)
+    repeat_after_minutes: int | None = Field(None, ge=1, le=7 * 24 * 60)  # repeat once if not acknowledged
+    with_figures: bool = False  # the reminder carries last month's figures (the monthly meeting)
+
+    @model_validator(mode="after")
+    def _known_rule(self) -> RoutineSettings:
+        from bot.routines import parse_rule
+
+        parse_rule(self.rule, self.key)  # RuleError (a ValueError) names the routine
+        return self
+
+
+class SchedulerSettings(_Section):
+    """The scheduler of `serve` / `schedule run`: grace for late jobs, leader election, forms, calendar."""
+
+    misfire_grace_seconds: int = Field(600, ge=1)  # a job this late still runs (then once: coalesced)
+    poll_seconds: int = Field(60, ge=1)  # how often routine reminders are looked for
+    standby_seconds: float = Field(10.0, gt=0)  # how often a process without the leader lock tries to take it
+    abandoned_form_hours: int = Field(24, ge=1)  # a form idle this long past its expiry is cleared (with its data)
+    workday_overrides: Path = Path("data/workdays.toml")  # staff-editable; relative to config.toml's folder
+    report_dir: Path = Path("data/reports")  # where `report` writes by default
+
+
 class Settings(BaseSettings):
     """Every setting of the service; built once by `load_settings` and passed down in slices."""
 
@@ -239,6 +271,8 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
     events: EventsSettings = EventsSettings()
+    scheduler: SchedulerSettings = SchedulerSettings()
+    routines: list[RoutineSettings] = []
     base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
 
     @model_validator(mode="after")
@@ -247,6 +281,19 @@ class Settings(BaseSettings):
         unknown = sorted({shift.staff for shift in self.duty} - known)
         if unknown:
             raise ValueError(f"duty names staff not in [[staff]]: {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _routines_name_staff(self) -> Settings:
+        known = {member.id for member in self.staff} | {"all"}
+        keys = [routine.key for routine in self.routines]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"routine key used twice: {', '.join(twice)}")
+        for routine in self.routines:
+            unknown = sorted(set(routine.attendees) - known)
+            if unknown:
+                raise ValueError(f"routine {routine.key}: attendees not in [[staff]]: {', '.join(unknown)}")
         return self
 
     @field_validator("timezone")

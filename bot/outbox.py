@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +24,14 @@ log = logging.getLogger(__name__)
 STAFF = "staff"  # rows addressed to a staff member by their id in config.toml [[staff]]
 
 
+@dataclass(frozen=True, slots=True)
+class _Elsewhere:
+    """A row this sender does not send now: the delivery to record, and a new address if it moves."""
+
+    delivery: Delivery
+    readdress: tuple[str, str] | None = None
+
+
 class Sender:
     """Delivers outbox rows for the push channels of this process, one channel's rows in order.
 
@@ -35,8 +45,12 @@ class Sender:
         channels: Sequence[Channel],
         metrics: Metrics,
         settings: OutboxSettings | None = None,
+        *,
+        run_sync: Callable[..., Awaitable[Any]] | None = None,
     ) -> None:
         self.services = services
+        # Database work goes through the server's limiter (one writer at a time on SQLite) when given.
+        self._run_sync = run_sync or run_in_threadpool
         self.settings = settings or services.settings.outbox
         self.channels: dict[str, Channel] = {channel.name: channel for channel in channels if channel.push}
         self.metrics = metrics
@@ -72,15 +86,16 @@ class Sender:
         now_mono = time.monotonic()
         names = [name for name in self.channels if self._paused_until.get(name, 0.0) <= now_mono]
         wanted = [*names, STAFF]
-        rows = await run_in_threadpool(self._claim, wanted)
+        rows: list[Outbox] = await self._run_sync(self._claim, wanted)
         if not rows:
             return 0
         by_channel: dict[str, list[tuple[Outbox, str, str]]] = {}
         for row in rows:
             target = self._address(row)
-            if target is None:
-                continue
-            by_channel.setdefault(target[0], []).append((row, *target))
+            if isinstance(target, _Elsewhere):
+                await self._run_sync(self._record, row, target.delivery, target.readdress)
+            else:
+                by_channel.setdefault(target[0], []).append((row, *target))
         await asyncio.gather(*(self._deliver(name, items) for name, items in by_channel.items()))
         return len(rows)
 
@@ -95,8 +110,11 @@ class Sender:
                 claim_seconds=settings.claim_seconds,
             )
 
-    def _address(self, row: Outbox) -> tuple[str, str] | None:
-        """(channel, recipient) for a row; a staff row goes to the member's Telegram, else WeChat, else web."""
+    def _address(self, row: Outbox) -> tuple[str, str] | _Elsewhere:
+        """(channel, recipient) for a row; a staff row goes to the member's Telegram, else WeChat, else web.
+
+        A row this sender cannot send comes back as what to record instead (re-addressed to web chat, or a retry).
+        """
         if row.channel != STAFF:
             return row.channel, row.recipient
         member = self.staff.get(row.recipient)
@@ -105,11 +123,9 @@ class Sender:
                 if account and channel in self.channels:
                     return channel, account
             if member.web and self.web_on:
-                self._record(row, Delivery("retry"), readdress=("web", member.web))
-                return None
+                return _Elsewhere(Delivery("retry"), readdress=("web", member.web))
         reason = "unknown staff id" if member is None else "no reachable account for this staff member"
-        self._record(row, Delivery("retry", detail=reason))
-        return None
+        return _Elsewhere(Delivery("retry", detail=reason))
 
     async def _deliver(self, name: str, items: list[tuple[Outbox, str, str]]) -> None:
         channel = self.channels[name]
@@ -118,7 +134,7 @@ class Sender:
             if self._paused_until.get(name, 0.0) > time.monotonic():
                 # Flood control hit earlier in this batch: the rest waits too, without counting an attempt.
                 wait = self._paused_until[name] - time.monotonic()
-                await run_in_threadpool(
+                await self._run_sync(
                     self._record, row, Delivery("retry", retry_after=wait, detail="paused"), None, False
                 )
                 continue
@@ -128,7 +144,7 @@ class Sender:
                 self._paused_until[name] = time.monotonic() + delivery.retry_after
             if delivery.status != "sent":
                 log.info("outbox row %s on %s: %s %s", row.id, name, delivery.status, delivery.detail)
-            await run_in_threadpool(self._record, row, delivery)
+            await self._run_sync(self._record, row, delivery)
             if interval and index + 1 < len(items):
                 await asyncio.sleep(interval)
 

@@ -10,7 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
-from storage import dialogue_state, messages, outbox, session_scope, users
+from intents.outbox import write as write_outbox
+from storage import dialogue_state, messages, session_scope, users
 from storage.models import ReplyLog
 
 log = logging.getLogger(__name__)
@@ -95,16 +96,7 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             turn = handle(ctx)
             if dialogue_state.snapshot(state) != before:
                 dialogue_state.save_state(session=session, state=state, now=now)
-            for item in turn.outbox:
-                outbox.enqueue(
-                    session=session,
-                    channel=item.channel,
-                    recipient=item.user_id,
-                    text=item.text,
-                    reason=item.reason,
-                    now=now,
-                    not_before=item.not_before,
-                )
+            write_outbox(session=session, items=turn.outbox, now=now)
             reply = turn.reply
         messages.record_reply(
             session=session,

@@ -24,6 +24,7 @@ from bot.app import Services
 from bot.channels import Channel, ChannelError, PayloadTooLarge, Runtime, enabled_channels
 from bot.metrics import Metrics
 from bot.outbox import Sender
+from bot.scheduler import Scheduler
 from storage import outbox, session_scope
 
 log = logging.getLogger(__name__)
@@ -93,12 +94,17 @@ def create_app(
     make_channels: Callable[[Runtime], Sequence[Channel]] = enabled_channels,
     run_sender: bool = True,
     metrics: Metrics | None = None,
+    run_scheduler: bool = False,
 ) -> Starlette:
-    """The ASGI app: every enabled channel's routes, /healthz and /metrics; the sender runs in its lifespan."""
+    """The ASGI app: every enabled channel's routes, /healthz and /metrics; the sender runs in its lifespan.
+
+    With `run_scheduler` (what `serve` does) the process also stands for the scheduler (bot/scheduler.py):
+    the one holding the leader lock runs the timed jobs.
+    """
     metrics = metrics or Metrics(backlog=lambda: _backlog(services))
     runtime = Runtime(services, metrics)
     channels = list(make_channels(runtime))
-    sender = Sender(services, channels, metrics)
+    sender = Sender(services, channels, metrics, run_sync=runtime.run_sync)
     runtime.wake_sender = sender.wake
 
     async def healthz(request: Request) -> Response:  # noqa: ARG001
@@ -118,10 +124,15 @@ def create_app(
             await channel.start()
         stop = asyncio.Event()
         task = asyncio.ensure_future(sender.run(stop)) if run_sender else None
+        scheduler = Scheduler(services) if run_scheduler else None
+        if scheduler is not None:
+            scheduler.start()
         log.info("channels on: %s", ", ".join(channel.name for channel in channels) or "none")
         try:
             yield
         finally:
+            if scheduler is not None:
+                await run_in_threadpool(scheduler.stop)
             stop.set()
             if task is not None:
                 await task

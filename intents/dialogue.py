@@ -1,12 +1,13 @@
 """handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
-channel events → button payloads → crisis → staff command → (open ticket: copy to staff) → active form,
+channel events → button payloads → crisis → staff command → staff's "收到" → (open ticket: copy to staff) → active form,
 pending offer or choice (or their expiry) → "详细说明" → a law article by number → matcher → confidence and
 margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations
 
+from intents import tickets
 from intents.clarify import CHOICE_FORM, clarify, not_understood
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
@@ -14,13 +15,8 @@ from intents.forms import FORMS, continue_form
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
+from intents.reminders import acknowledge
 from intents.skills import SKILLS
-from intents.skills.events import EVENT_PAYLOAD, event_payload, event_staff_command
-from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
-from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
-from intents.turn import Reply, Turn
-from knowledge.numerals import parse_chinese
-from intents import tickets
 from intents.skills.cases import (
     ADD_INFO_FORM,
     INTAKE_PAYLOAD,
@@ -29,7 +25,12 @@ from intents.skills.cases import (
     continue_case_action,
     start_intake,
 )
+from intents.skills.events import EVENT_PAYLOAD, event_payload, event_staff_command
+from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
+from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
+from intents.turn import Reply, Turn
+from knowledge.numerals import parse_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
 
@@ -58,6 +59,10 @@ def handle(ctx: TurnContext) -> Turn:
     command = staff_command(text, ctx) or event_staff_command(text, ctx)
     if command is not None:
         return command
+    # A staff member's "收到" acknowledges their latest routine-meeting reminder (no repeat then).
+    acknowledged = acknowledge(text, ctx)
+    if acknowledged is not None:
+        return acknowledged
     # While a hand-off ticket is open, the worker's words also go to the staff; the bot still answers.
     follow_ups = tickets.follow_up(ctx, text)
     turn = _converse(text, ctx)

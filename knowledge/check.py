@@ -100,7 +100,11 @@ def _check_entry(
 
 
 def check_knowledge(
-    kb: KnowledgeBase, *, valid_intents: Collection[str], facts: Mapping[str, str]
+    kb: KnowledgeBase,
+    *,
+    valid_intents: Collection[str],
+    facts: Mapping[str, str],
+    valid_actions: Collection[str] | None = None,
 ) -> list[Problem]:
     """Every problem in the knowledge base; an empty list means it may ship.
 
@@ -108,6 +112,7 @@ def check_knowledge(
         kb: the loaded knowledge base.
         valid_intents: the intent IDs an entry may carry (the dialogue layer's contract).
         facts: the local facts answers may use as `{placeholders}` (from config.toml).
+        valid_actions: the `action` values skills act on; None skips that rule.
     """
     lookup = LawLookup(kb.laws)
     problems: list[Problem] = []
@@ -129,6 +134,8 @@ def check_knowledge(
             elif other is None:
                 seen_phrasings[key] = entry
         problems.extend(_check_entry(entry, kb, lookup, valid_intents, facts))
+        if valid_actions is not None and entry.action and entry.action not in valid_actions:
+            problems.append(Problem(entry.source, entry.id, f"action {entry.action!r} is not one of {sorted(valid_actions)}"))
     covered = {entry.intent for entry in kb.entries}
     for intent in sorted(set(valid_intents) - covered):
         problems.append(Problem("faq/", "-", f"no entry answers intent {intent!r}"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session
 
-from storage.models import DialogueState
+from storage.models import DialogueState, table
 
 
 def load_state(*, session: Session, user_id: int, now: datetime) -> DialogueState:
@@ -52,3 +53,18 @@ def clear_form(*, session: Session, state: DialogueState, now: datetime) -> None
     state.slots = {}
     state.expires_at = None
     save_state(session=session, state=state, now=now)
+
+
+def expire_abandoned(*, session: Session, before: datetime, now: datetime) -> int:
+    """Clear every form that expired before `before`, with the personal data in its slots; returns how many.
+
+    Only forms abandoned well past their expiry are cleared: a worker who comes back just after expiry is
+    still told that the form lapsed (dialogue.py sees `expires_at` in the past).
+    """
+    states = table(DialogueState)
+    result = session.execute(
+        update(states)
+        .where(states.c.form.is_not(None), states.c.expires_at.is_not(None), states.c.expires_at < before)
+        .values(form=None, slots={}, expires_at=None, updated_at=now)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -266,3 +266,37 @@ class Signup(SQLModel, table=True):
     signed_up_at: datetime = Field(sa_column=_aware())
     updated_at: datetime = Field(sa_column=_aware())
     cancelled_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class RoutineReminder(SQLModel, table=True):
+    """One staff member's reminder of one routine meeting: written once per (routine, meeting, staff) — the
+    scheduler's idempotency row — then marked repeated and acknowledged ("收到")."""
+
+    __tablename__ = "routine_reminders"
+    __table_args__ = (
+        UniqueConstraint("routine", "meeting_at", "staff_id", name="uq_routine_reminders_occurrence"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    routine: str = Field(max_length=32)
+    meeting_at: datetime = Field(sa_column=_aware())
+    staff_id: str = Field(max_length=64, index=True)
+    title: str = Field(max_length=128)
+    sent_at: datetime = Field(sa_column=_aware())
+    repeat_after: datetime | None = Field(default=None, sa_column=_aware_nullable())  # None: never repeated
+    repeated_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    acknowledged_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class SchedulerJob(SQLModel, table=True):
+    """The scheduler's record of each job: when it last ran, how it ended, who ran it (shared by every process)."""
+
+    __tablename__ = "scheduler_jobs"
+
+    job_id: str = Field(primary_key=True, max_length=64)
+    runs: int = 0
+    last_started_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    last_finished_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    last_result: str | None = Field(default=None, max_length=200)
+    last_error: str | None = Field(default=None, max_length=500)
+    runner: str | None = Field(default=None, max_length=128)  # host:pid of the scheduler that ran it

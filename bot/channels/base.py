@@ -11,9 +11,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Literal, Protocol, TypeVar
 
-from starlette.concurrency import run_in_threadpool
+import anyio
+import anyio.to_thread
 from starlette.routing import BaseRoute
 
 from bot.app import Services
@@ -23,6 +24,8 @@ from bot.pipeline import Processed, process_once
 from intents import Inbound, Reply
 from knowledge import KnowledgeBase
 from storage.models import Outbox
+
+T = TypeVar("T")
 
 MAX_TEXT_CHARS = 4000  # an inbound text is cut here before it is stored
 
@@ -131,6 +134,13 @@ def _nothing() -> None:
     return None
 
 
+def _limiter(services: Services) -> anyio.CapacityLimiter:
+    # SQLite has one writer: turns queued here wake at once, where threads queued on SQLite's busy handler
+    # sleep and poll. PostgreSQL takes as many turns at once as the pool has connections.
+    sqlite = services.engine.dialect.name == "sqlite"
+    return anyio.CapacityLimiter(1 if sqlite else 16)
+
+
 @dataclass(slots=True)
 class Runtime:
     """What every channel of one server shares: the services, the metrics, a way to wake the sender."""
@@ -138,10 +148,17 @@ class Runtime:
     services: Services
     metrics: Metrics
     wake_sender: Callable[[], None] = field(default=_nothing)
+    _turns: anyio.CapacityLimiter | None = None
+
+    async def run_sync(self, function: Callable[..., T], *args: object) -> T:
+        """Run a database-bound synchronous call in a worker thread, as many at once as the database takes."""
+        if self._turns is None:
+            self._turns = _limiter(self.services)
+        return await anyio.to_thread.run_sync(function, *args, limiter=self._turns)
 
     async def turn(self, inbound: Inbound, started: float | None = None) -> Processed:
         """Run the pipeline in a worker thread (it is synchronous) and count the message."""
         started = time.perf_counter() if started is None else started
-        processed = await run_in_threadpool(process_once, self.services, inbound)
+        processed = await self.run_sync(process_once, self.services, inbound)
         self.metrics.observe(inbound.channel, processed.reply, time.perf_counter() - started)
         return processed

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -207,7 +206,7 @@ class TelegramChannel:
     async def _answer(self, chat: str, key: str, reply: Reply) -> None:
         # The answer is claimed in the outbox first, so a retried update (or a second process) never sends it
         # twice; if sending here fails before the message left, the sender retries the row.
-        row_id = await run_in_threadpool(self._claim, chat, key, reply)
+        row_id = await self.runtime.run_sync(self._claim, chat, key, reply)
         if row_id is None:
             return
         try:
@@ -215,7 +214,7 @@ class TelegramChannel:
         except TelegramError as error:
             delivery = delivery_of(error)
             log.warning("telegram reply not sent now (%s): %s", delivery.status, delivery.detail)
-            await run_in_threadpool(self._record_failure, row_id, delivery)
+            await self.runtime.run_sync(self._record_failure, row_id, delivery)
             self.runtime.wake_sender()
 
     def _claim(self, chat: str, key: str, reply: Reply) -> int | None:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, cast
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -134,7 +133,7 @@ class WebChannel:
         services = self.runtime.services
         inbound = to_inbound(chat_request, visitor, services.clock.now())
         processed = await self.runtime.turn(inbound, started)
-        notices = await run_in_threadpool(self._waiting, visitor)
+        notices = await self.runtime.run_sync(self._waiting, visitor)
         response = JSONResponse(render(processed.reply, notices))
         if fresh:
             response.set_cookie(

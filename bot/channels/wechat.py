@@ -214,7 +214,7 @@ class WechatChannel:
             )
             return render(unsupported, msg, services.kb)
         decision = _Decision()
-        task = asyncio.ensure_future(run_in_threadpool(self._turn, inbound, decision))
+        task = asyncio.ensure_future(self.runtime.run_sync(self._turn, inbound, decision))
         budget = self.passive_seconds - (time.perf_counter() - started)
         try:
             processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))

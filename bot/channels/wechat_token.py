@@ -33,11 +33,13 @@ class DatabaseTokenStorage(SessionStorage):  # type: ignore[misc]
     def get(self, key: str, default: Any = None) -> Any:
         """The token under `key` while it is valid (with a minute to spare), else `default`."""
         found = self.stored(key)
+        return found.value if found is not None and self.valid(found) else default
+
+    def valid(self, found: StoredToken | None) -> bool:
+        """True when `found` holds a token that is not about to expire."""
         if found is None or found.value is None:
-            return default
-        if found.expires_at is not None and found.expires_at - EXPIRY_MARGIN <= self.clock.now():
-            return default
-        return found.value
+            return False
+        return found.expires_at is None or found.expires_at - EXPIRY_MARGIN > self.clock.now()
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         """Store `value` for `ttl` seconds (no expiry without one); releases the refresh lease."""
@@ -82,14 +84,26 @@ class SharedTokenClient(WeChatClient):  # type: ignore[misc]
         self.API_BASE_URL = api_base_url
         self.storage = storage
 
+    @property
+    def access_token(self) -> str | None:
+        """The shared token; refreshed (by this process or another) when there is no valid one."""
+        seen = self.storage.stored(self.access_token_key)
+        if self.storage.valid(seen):
+            return seen.value if seen else None
+        self._refresh(seen)
+        token: str | None = self.storage.get(self.access_token_key)
+        return token
+
     def fetch_access_token(self) -> dict[str, Any]:
-        """Refresh the token, or wait for the process that is refreshing it.
+        """Refresh the stored token (wechatpy calls this on 40001/42001), or wait for the process refreshing it.
 
         Raises:
             WeChatClientException: the API refused, or no token appeared in time.
         """
+        return self._refresh(self.storage.stored(self.access_token_key))
+
+    def _refresh(self, seen: StoredToken | None) -> dict[str, Any]:
         key = self.access_token_key
-        seen = self.storage.stored(key)
         deadline = time.monotonic() + self.WAIT_SECONDS
         while True:
             if self.storage.take_lease(key, self.LEASE_SECONDS):
@@ -121,4 +135,5 @@ class SharedTokenClient(WeChatClient):  # type: ignore[misc]
 def _newer(current: StoredToken | None, seen: StoredToken | None) -> bool:
     if current is None or current.value is None:
         return False
-    return seen is None or current.updated_at > seen.updated_at
+    # Tokens differ on every refresh: a value other than the one this process saw is another's new token.
+    return seen is None or current.value != seen.value

@@ -80,11 +80,8 @@ def _next_slot(form: Form, values: Mapping[str, Any]) -> Slot | None:
     return next((slot for slot in form.slots if slot.name not in values), None)
 
 
-def _ask_or_complete(form: Form, values: dict[str, Any], ctx: TurnContext, lead: str = "") -> Turn:
-    slot = _next_slot(form, values)
-    if slot is None:
-        dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
-        return form.complete(values, ctx)
+def _keep(form: Form, values: dict[str, Any], ctx: TurnContext) -> None:
+    """Store the form's progress; the idle clock restarts with every answer."""
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
@@ -93,6 +90,14 @@ def _ask_or_complete(form: Form, values: dict[str, Any], ctx: TurnContext, lead:
         expires_at=ctx.now + form.idle_expiry,
         now=ctx.now,
     )
+
+
+def _ask_or_complete(form: Form, values: dict[str, Any], ctx: TurnContext, lead: str = "") -> Turn:
+    slot = _next_slot(form, values)
+    if slot is None:
+        dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+        return form.complete(values, ctx)
+    _keep(form, values, ctx)
     text = "\n".join(part for part in (lead, _prompt(slot, values, ctx)) if part)
     return Turn(Reply(text, form.intent, 1.0))
 
@@ -121,14 +126,7 @@ def continue_form(form: Form, ctx: TurnContext, text: str) -> Turn:
         return _ask_or_complete(form, values, ctx)
     value = slot.parse(text, ctx)
     if value is None:
-        dialogue_state.start_form(
-            session=ctx.session,
-            state=ctx.state,
-            form=form.name,
-            slots=values,
-            expires_at=ctx.now + form.idle_expiry,
-            now=ctx.now,
-        )
+        _keep(form, values, ctx)
         reask = ctx.say("form_reask", problem=ctx.say(slot.problem_key), prompt=_prompt(slot, values, ctx))
         return Turn(Reply(reask, form.intent, 1.0))
     values[slot.name] = value

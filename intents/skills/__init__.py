@@ -8,7 +8,7 @@ from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.skills.aid import HardshipAidSkill
-from intents.skills.cases import CaseStatusSkill, WageArrearsSkill
+from intents.skills.cases import ADD_INFO, OPEN_CASE, WITHDRAW, CaseStatusSkill, WageArrearsSkill
 from intents.skills.events import EventCancelSkill, EventListSkill, EventSignupSkill, MySignupsSkill
 from intents.skills.faq import FaqSkill
 from intents.skills.handoff import HandoffSkill
@@ -51,4 +51,7 @@ SKILLS: dict[IntentId, Skill] = {
     IntentId.OUT_OF_SCOPE: _faq,
 }
 
-__all__ = ["SKILLS", "Skill"]
+# The `action` values FAQ entries may carry (kb check refuses any other): what a skill does besides answering.
+ACTIONS = frozenset({OPEN_CASE, ADD_INFO, WITHDRAW})
+
+__all__ = ["ACTIONS", "SKILLS", "Skill"]

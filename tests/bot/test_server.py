@@ -21,7 +21,7 @@ class _Broken:
     def routes(self) -> list[Route]:
         return [Route("/boom", self.boom, methods=["GET"]), Route("/echo", self.echo, methods=["POST"])]
 
-    async def boom(self, request: Request) -> Response:
+    async def boom(self, request: Request) -> Response:  # noqa: ARG002
         raise RuntimeError("secret detail /etc/passwd")
 
     async def echo(self, request: Request) -> Response:

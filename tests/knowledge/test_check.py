@@ -15,7 +15,9 @@ INTENTS = {intent.value for intent in IntentId}
 
 
 def test_shipped_knowledge_base_passes_every_rule(kb: KnowledgeBase, settings: Settings) -> None:
-    problems = check_knowledge(kb, valid_intents=INTENTS, facts=settings.facts())
+    from intents.skills import ACTIONS
+
+    problems = check_knowledge(kb, valid_intents=INTENTS, facts=settings.facts(), valid_actions=ACTIONS)
     assert [str(problem) for problem in problems] == []
 
 
@@ -103,3 +105,11 @@ def test_broken_toml_names_the_file(kb_copy: Path) -> None:
     (kb_copy / "faq" / "bad.toml").write_text("[[entry]\nid=", encoding="utf-8")
     with pytest.raises(KnowledgeError, match=r"bad\.toml: -: not valid TOML"):
         load_knowledge(kb_copy)
+
+
+def test_an_unknown_action_is_reported(kb_copy: Path, settings: Settings) -> None:
+    entry = _entry("《劳动法》第四十四条").replace('intent = "labor_law"', 'intent = "labor_law"\naction = "fly"')
+    (kb_copy / "faq" / "test.toml").write_text(entry, encoding="utf-8")
+    kb = load_knowledge(kb_copy)
+    problems = check_knowledge(kb, valid_intents=INTENTS, facts=settings.facts(), valid_actions={"open_case"})
+    assert any("action 'fly'" in problem.message for problem in problems)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 import threading
-from urllib.parse import parse_qsl
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request

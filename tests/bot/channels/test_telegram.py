@@ -18,7 +18,7 @@ from bot.config import TelegramSettings
 from bot.metrics import Metrics
 from bot.server import create_app
 from intents import Button, IntentId, Reply
-from tests.bot.channels.conftest import with_settings
+from tests.support.services import with_settings
 from tests.support.clock import SHANGHAI
 from tests.support.fake_bot_api import BOT_TOKEN, FakeBotApi
 from tests.support.live_server import LiveServer

@@ -23,7 +23,7 @@ from intents import Button, IntentId, Reply
 from knowledge import KnowledgeBase
 from storage import session_scope
 from storage.models import InboundMessage, Outbox, ReplyLog
-from tests.bot.channels.conftest import with_settings
+from tests.support.services import with_settings
 from tests.support import wechat_wire as wire
 from tests.support.clock import SHANGHAI
 from tests.support.fake_bot_api import FakeWechatApi

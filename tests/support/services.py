@@ -1,14 +1,9 @@
-"""Fixtures for channel tests: services with a channel switched on, an app served over loopback."""
+"""with_settings(services, wechat=...): the same services with a settings section replaced (a channel switched on)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from bot.app import Services
 from bot.config import Settings
-from tests.support.clock import FixedClock
 
 
 def with_settings(services: Services, **sections: object) -> Services:
@@ -23,7 +18,3 @@ def with_settings(services: Services, **sections: object) -> Services:
         clock=services.clock,
     )
 
-
-@pytest.fixture
-def live_clock(clock: FixedClock) -> Iterator[FixedClock]:
-    yield clock
