@@ -40,7 +40,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
     evaluate.add_argument(
-        "--events", type=Path, metavar="PATH", help="import these events (TOML) into the database first"
+        "--events",
+        type=Path,
+        metavar="PATH",
+        help="import these events (TOML) into the database first (default: events.toml beside FILE, if any)",
     )
 
     history = commands.add_parser("history", help="one user's conversation, oldest first")
@@ -159,13 +162,15 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     from bot.evaluate import evaluate, load_items
 
     items = load_items(args.file)
+    # The labelled files come with the events they ask about (shared/eval/events.toml beside dev.jsonl).
+    events_file = args.events or (args.file.parent / "events.toml")
     with tempfile.TemporaryDirectory(prefix="unionbot-eval-") as folder:
         url = args.db or f"sqlite:///{folder}/eval.db"
         services = services_for(args, database_url=url)
-        if args.events:
+        if events_file.is_file():
             from bot.cli_events import import_for
 
-            import_for(services, args.events)
+            import_for(services, events_file)
         report = evaluate(
             items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
         )

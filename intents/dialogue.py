@@ -25,7 +25,7 @@ from intents.skills.cases import (
     continue_case_action,
     start_intake,
 )
-from intents.skills.events import EVENT_PAYLOAD, event_payload, event_staff_command
+from intents.skills.events import EVENT_PAYLOAD, event_payload
 from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
@@ -56,7 +56,7 @@ def handle(ctx: TurnContext) -> Turn:
     if is_crisis(text, ctx.kb.crisis_phrases):
         dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
         return crisis_turn(ctx)
-    command = staff_command(text, ctx) or event_staff_command(text, ctx)
+    command = staff_command(text, ctx)
     if command is not None:
         return command
     # A staff member's "收到" acknowledges their latest routine-meeting reminder (no repeat then).

@@ -29,9 +29,11 @@ BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
 UNIGRAM_WEIGHT = 0.5
 FUZZ_SHARE = 0.3
-COMMON_SHARE = 0.15
-RERANK_DEPTH = 40
-LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question  # phrasings re-ranked with rapidfuzz after retrieval  # a feature in more than this share of phrasings carries no information: skipped
+COMMON_SHARE = 0.15  # a feature in more than this share of phrasings carries no information: skipped
+RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval
+LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question
+CLAUSE_DISCOUNT = 0.85  # a clause matching alone counts less than the whole message matching
+MIN_CLAUSE_WORDS_CHARS = 3  # a clause must say this much (stopwords aside) to be ranked on its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +202,30 @@ class Matcher:
     # ---- ranking --------------------------------------------------------------------------
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
-        """The best `limit` entries for `text`, best first, one candidate per entry."""
+        """The best `limit` entries for `text`, best first, one candidate per entry.
+
+        A long message that tells a story in several clauses ("老板拖欠工资，我叫李四，……没签合同") is also
+        ranked clause by clause: each topic it raises then scores as if asked alone (a little lower than a
+        whole-message match), so two topics surface side by side instead of a blur of both.
+        """
+        prepared = self.prepare(text)
+        best = {candidate.entry.id: candidate for candidate in self._rank_prepared(prepared, limit)}
+        clauses = [
+            clause
+            for clause in prepared.split(" ")
+            if len("".join(self.content(clause))) >= MIN_CLAUSE_WORDS_CHARS
+        ]
+        if len(prepared) >= LONG_MESSAGE_CHARS and len(clauses) >= 2:
+            for clause in clauses:
+                for candidate in self._rank_prepared(clause, limit):
+                    scored = Candidate(candidate.entry, round(candidate.score * CLAUSE_DISCOUNT, 4), candidate.phrasing)
+                    if scored.entry.id not in best or scored.score > best[scored.entry.id].score:
+                        best[scored.entry.id] = scored
+        return sorted(best.values(), key=lambda candidate: candidate.score, reverse=True)[:limit]
+
+    def _rank_prepared(self, prepared: str, limit: int) -> list[Candidate]:
         index = self._index
-        words = self.content(self.prepare(text))
+        words = self.content(prepared)
         features = self._features(words, index.pinyin)
         query_norm = 0.0
         overlap: dict[int, float] = defaultdict(float)
@@ -218,16 +241,12 @@ class Matcher:
         if not overlap or query_norm == 0:
             return []
         # Retrieval: idf-weighted F-measure of shared features, for every phrasing sharing any feature.
-        # A long message (a worker telling their story) is mostly words no phrasing has: there, how much of
-        # a phrasing the message contains counts more than how much of the message the phrasing explains.
         query_text = "".join(words)
-        long_message = len(query_text) >= LONG_MESSAGE_CHARS
         retrieved: list[tuple[float, int]] = []
         for doc, shared in overlap.items():
             recall = shared / query_norm
             precision = shared / index.doc_norm[doc] if index.doc_norm[doc] else 0.0
-            beta2 = min(1.0, (index.doc_norm[doc] / query_norm) ** 2) if long_message else 1.0
-            retrieved.append(((1 + beta2) * precision * recall / (beta2 * precision + recall), doc))
+            retrieved.append((2 * precision * recall / (precision + recall), doc))
         # Re-rank only the best few with rapidfuzz (the costly part), one candidate per entry.
         best: dict[int, tuple[float, int]] = {}
         for f_score, doc in heapq.nlargest(RERANK_DEPTH, retrieved):

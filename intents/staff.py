@@ -1,5 +1,5 @@
-"""Staff commands in chat (/cases, /case, /status, /assign, /tickets, /reply, /done) for staff listed in
-config.toml; anyone else who tries one is refused politely and the attempt is logged.
+"""Staff commands in chat (/cases, /case, /status, /assign, /tickets, /reply, /done, and the events' /events,
+/export, /close) for staff listed in config.toml; anyone else who tries one is refused politely and logged.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from intents.casework import (
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.normalize import clean
+from intents.skills.events import EVENT_COMMANDS, event_staff_command
 from intents.turn import OutboxItem, Reply, Turn
 from storage import cases, tickets
 
@@ -153,7 +154,7 @@ def staff_command(text: str, ctx: TurnContext) -> Turn | None:
         return None
     name = words[0][1:].lower()
     handler = COMMANDS.get(name)
-    if handler is None:
+    if handler is None and name not in EVENT_COMMANDS:
         return None
     staff = ctx.policy.staff_id(ctx.inbound.channel, ctx.inbound.user_id)
     if staff is None:
@@ -161,5 +162,7 @@ def staff_command(text: str, ctx: TurnContext) -> Turn | None:
             "refused staff command /%s from %s user %s", name, ctx.inbound.channel, ctx.inbound.user_id
         )
         return Turn(Reply(ctx.say("staff_only"), IntentId.OUT_OF_SCOPE, 1.0))
+    if handler is None:
+        return event_staff_command(text, ctx)
     text_out, outbox = handler(StaffDesk.from_turn(ctx), staff, words[1:])
     return Turn(Reply(text_out, IntentId.HANDOFF, 1.0), outbox)

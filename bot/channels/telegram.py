@@ -153,7 +153,9 @@ class TelegramChannel:
             await self.bot.initialize()
             if self.settings.webhook_url:
                 await self.bot.set_webhook(
-                    self.settings.webhook_url, secret_token=self.settings.secret, allowed_updates=ALLOWED_UPDATES
+                    self.settings.webhook_url,
+                    secret_token=self.settings.secret,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
                 log.info("telegram webhook set")
         except TelegramError as error:

@@ -284,6 +284,9 @@ def event_payload(value: str, ctx: TurnContext) -> Turn | None:
 # ---- staff ----------------------------------------------------------------------------------------------
 
 
+EVENT_COMMANDS = frozenset({"events", "export", "close"})
+
+
 def event_staff_command(text: str, ctx: TurnContext) -> Turn | None:
     """Staff's /events, /export KEY and /close KEY; None for anything else or anyone not on the staff list.
 
@@ -294,7 +297,7 @@ def event_staff_command(text: str, ctx: TurnContext) -> Turn | None:
     if not words or not words[0].startswith(("/", "／")):
         return None
     command = words[0][1:].lower()
-    if command not in ("events", "export", "close"):
+    if command not in EVENT_COMMANDS:
         return None
     if ctx.policy.staff_id(ctx.inbound.channel, ctx.inbound.user_id) is None:
         return None

@@ -45,7 +45,14 @@ class RecordingChannel:
 
 def _enqueue(services: Services, channel: str, recipient: str, text: str = "提醒") -> None:
     with session_scope(services.engine) as session:
-        outbox.enqueue(session=session, channel=channel, recipient=recipient, text=text, reason="test", now=services.clock.now())
+        outbox.enqueue(
+            session=session,
+            channel=channel,
+            recipient=recipient,
+            text=text,
+            reason="test",
+            now=services.clock.now(),
+        )
 
 
 def _rows(services: Services) -> list[Outbox]:
@@ -65,13 +72,17 @@ def test_a_staff_row_goes_to_the_staff_members_telegram(services: Services) -> N
     _enqueue(services, "staff", "wang", "有新的欠薪案件")
     _enqueue(services, "staff", "li", "有新的欠薪案件")
     _round(services, [channel])
-    assert [(item.channel, item.recipient, item.text) for item in channel.sent] == [("telegram", "777", "有新的欠薪案件")]
+    assert [(item.channel, item.recipient, item.text) for item in channel.sent] == [
+        ("telegram", "777", "有新的欠薪案件")
+    ]
     unreachable = next(row for row in _rows(services) if row.recipient == "li")
     assert unreachable.status == "pending" and "no reachable account" in (unreachable.last_error or "")
 
 
 def test_a_staff_member_on_web_chat_sees_it_on_their_next_turn(services: Services) -> None:
-    services = with_settings(services, staff=[StaffMember(id="wang", name="王老师", web="visitor-wang-123456")])
+    services = with_settings(
+        services, staff=[StaffMember(id="wang", name="王老师", web="visitor-wang-123456")]
+    )
     from bot.channels.web import WebChannel
     from bot.server import create_app
 

@@ -17,4 +17,3 @@ def with_settings(services: Services, **sections: object) -> Services:
         policy=services.policy,
         clock=services.clock,
     )
-

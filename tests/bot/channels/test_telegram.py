@@ -18,10 +18,10 @@ from bot.config import TelegramSettings
 from bot.metrics import Metrics
 from bot.server import create_app
 from intents import Button, IntentId, Reply
-from tests.support.services import with_settings
 from tests.support.clock import SHANGHAI
 from tests.support.fake_bot_api import BOT_TOKEN, FakeBotApi
 from tests.support.live_server import LiveServer
+from tests.support.services import with_settings
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 SECRET = "webhook-secret_1"
@@ -66,7 +66,12 @@ def button_update(update_id: int, data: str, label: str, chat: int = 5001) -> di
 
 def test_messages_commands_and_buttons_become_inbound_messages() -> None:
     text = to_inbound(Update.de_json(message_update(10, "加班费怎么算"), BOT), NOW)
-    assert text is not None and (text.user_id, text.message_id, text.text, text.kind) == ("5001", "10", "加班费怎么算", "text")
+    assert text is not None and (text.user_id, text.message_id, text.text, text.kind) == (
+        "5001",
+        "10",
+        "加班费怎么算",
+        "text",
+    )
     start = to_inbound(Update.de_json(message_update(11, "/start"), BOT), NOW)
     assert start is not None and start.kind == "subscribe"
     menu = to_inbound(Update.de_json(message_update(12, "/help@unionbot_test_bot"), BOT), NOW)
@@ -79,7 +84,9 @@ def test_messages_commands_and_buttons_become_inbound_messages() -> None:
 
 
 def test_buttons_become_an_inline_keyboard_and_long_payloads_come_back_as_labels() -> None:
-    reply = Reply("选", IntentId.HELP, 1.0, (Button("入会", "menu:怎么加入工会"), Button("长", "faq:" + "x" * 80)))
+    reply = Reply(
+        "选", IntentId.HELP, 1.0, (Button("入会", "menu:怎么加入工会"), Button("长", "faq:" + "x" * 80))
+    )
     markup = to_markup(reply)
     assert markup is not None
     rows = markup.inline_keyboard
@@ -152,7 +159,9 @@ def test_an_update_is_answered_with_send_message_and_buttons(
     assert "工会" in answer["text"]
 
 
-def test_a_repeated_update_id_is_answered_once(telegram_services: Services, bot_api: tuple[FakeBotApi, str]) -> None:
+def test_a_repeated_update_id_is_answered_once(
+    telegram_services: Services, bot_api: tuple[FakeBotApi, str]
+) -> None:
     api, _ = bot_api
     with LiveServer(create_app(telegram_services)) as server:
         for _ in range(3):

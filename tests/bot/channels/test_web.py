@@ -15,7 +15,12 @@ from tests.support.live_server import LiveServer
 
 def test_parse_request_accepts_text_and_buttons() -> None:
     request = parse_request({"text": " 加班费 ", "kind": "button", "payload": "faq:x", "id": "a1"})
-    assert (request.text, request.kind, request.payload, request.client_id) == ("加班费", "button", "faq:x", "a1")
+    assert (request.text, request.kind, request.payload, request.client_id) == (
+        "加班费",
+        "button",
+        "faq:x",
+        "a1",
+    )
 
 
 @pytest.mark.parametrize(
@@ -71,7 +76,9 @@ def test_a_button_tap_sends_its_payload(services: Services) -> None:
     with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
         menu = client.post("/api/chat", json={"text": "", "kind": "menu"}).json()
         button = next(b for b in menu["buttons"] if b["label"] == "入会")
-        answer = client.post("/api/chat", json={"text": button["label"], "kind": "button", "payload": button["payload"]})
+        answer = client.post(
+            "/api/chat", json={"text": button["label"], "kind": "button", "payload": button["payload"]}
+        )
     assert answer.json()["intent"] == "join_union"
 
 
@@ -81,7 +88,12 @@ def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: S
         visitor = client.cookies[COOKIE]
         with session_scope(services.engine) as session:
             outbox.enqueue(
-                session=session, channel="web", recipient=visitor, text="您报名的活动有名额了", reason="waitlist", now=services.clock.now()
+                session=session,
+                channel="web",
+                recipient=visitor,
+                text="您报名的活动有名额了",
+                reason="waitlist",
+                now=services.clock.now(),
             )
         notices = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
         again = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
@@ -91,6 +103,8 @@ def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: S
 
 def test_a_malformed_body_gets_400_without_a_traceback(services: Services) -> None:
     with LiveServer(create_app(services)) as server:
-        response = httpx.post(f"{server.url}/api/chat", content=b"{not json", headers={"content-type": "application/json"})
+        response = httpx.post(
+            f"{server.url}/api/chat", content=b"{not json", headers={"content-type": "application/json"}
+        )
     assert response.status_code == 400
     assert response.json() == {"error": "BadPayload"}

@@ -23,11 +23,11 @@ from intents import Button, IntentId, Reply
 from knowledge import KnowledgeBase
 from storage import session_scope
 from storage.models import InboundMessage, Outbox, ReplyLog
-from tests.support.services import with_settings
 from tests.support import wechat_wire as wire
 from tests.support.clock import SHANGHAI
 from tests.support.fake_bot_api import FakeWechatApi
 from tests.support.live_server import LiveServer
+from tests.support.services import with_settings
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 
@@ -45,12 +45,21 @@ LAUGHS = (
 
 def test_text_voice_and_events_become_inbound_messages() -> None:
     text = to_inbound(parse_message(wire.text_xml("o1", "加班费怎么算", msg_id=42)), NOW)
-    assert text is not None and (text.user_id, text.text, text.message_id, text.kind) == ("o1", "加班费怎么算", "msg-42", "text")
+    assert text is not None and (text.user_id, text.text, text.message_id, text.kind) == (
+        "o1",
+        "加班费怎么算",
+        "msg-42",
+        "text",
+    )
     voice = to_inbound(parse_message(wire.voice_xml("o1", "老板不发工资", msg_id=43)), NOW)
     assert voice is not None and voice.text == "老板不发工资"
     assert to_inbound(parse_message(wire.voice_xml("o1", None)), NOW) is None
     follow = to_inbound(parse_message(wire.event_xml("o1", "subscribe", create_time=1700000000)), NOW)
-    assert follow is not None and follow.kind == "subscribe" and follow.message_id == "evt-o1-1700000000-subscribe"
+    assert (
+        follow is not None
+        and follow.kind == "subscribe"
+        and follow.message_id == "evt-o1-1700000000-subscribe"
+    )
     gone = to_inbound(parse_message(wire.event_xml("o1", "unsubscribe")), NOW)
     assert gone is not None and gone.kind == "unsubscribe"
     click = to_inbound(parse_message(wire.event_xml("o1", "CLICK", key="menu:怎么加入工会")), NOW)
@@ -98,7 +107,11 @@ def wechat_api() -> Iterator[tuple[FakeWechatApi, str]]:
 @pytest.fixture
 def wechat_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
     settings = WechatSettings(
-        token=wire.TOKEN, appid=wire.APPID, secret=wire.SECRET, aes_key=wire.AES_KEY, api_base_url=wechat_api[1]
+        token=wire.TOKEN,
+        appid=wire.APPID,
+        secret=wire.SECRET,
+        aes_key=wire.AES_KEY,
+        api_base_url=wechat_api[1],
     )
     return with_settings(services, wechat=settings)
 
@@ -135,7 +148,9 @@ def test_plaintext_message_gets_a_passive_answer(wechat_services: Services) -> N
 @pytest.mark.parametrize("compatible", [False, True])
 def test_safe_and_compatible_modes_decrypt_and_encrypt(wechat_services: Services, compatible: bool) -> None:
     with LiveServer(create_app(wechat_services)) as server:
-        response = _post(server.url, wire.encrypted(wire.text_xml("o-aes", "怎么加入工会"), compatible=compatible))
+        response = _post(
+            server.url, wire.encrypted(wire.text_xml("o-aes", "怎么加入工会"), compatible=compatible)
+        )
     assert response.status_code == 200
     plain = xmltodict.parse(wire.decrypt_reply(response.text))["xml"]
     assert plain["ToUserName"] == "o-aes" and "工会" in plain["Content"]
@@ -162,7 +177,9 @@ def test_subscribe_welcomes_with_the_menu_and_unsubscribe_says_nothing(wechat_se
         welcome = _post(server.url, wire.plaintext(wire.event_xml("o-new", "subscribe")))
         click = _post(server.url, wire.plaintext(wire.event_xml("o-new", "CLICK", key="menu:怎么加入工会")))
         voice = _post(server.url, wire.plaintext(wire.voice_xml("o-new", "加班费怎么算")))
-        gone = _post(server.url, wire.plaintext(wire.event_xml("o-new", "unsubscribe", create_time=1700000001)))
+        gone = _post(
+            server.url, wire.plaintext(wire.event_xml("o-new", "unsubscribe", create_time=1700000001))
+        )
     assert "欢迎" in _content(welcome) and "【入会】" in _content(welcome)
     assert "工会" in _content(click)
     assert "加班" in _content(voice)
@@ -220,7 +237,12 @@ def test_a_closed_window_holds_the_message_until_the_worker_writes_again(
         from storage import outbox
 
         outbox.enqueue(
-            session=session, channel="wechat", recipient="o-away", text="您的案件有进展了", reason="case_update", now=wechat_services.clock.now()
+            session=session,
+            channel="wechat",
+            recipient="o-away",
+            text="您的案件有进展了",
+            reason="case_update",
+            now=wechat_services.clock.now(),
         )
     with LiveServer(create_app(wechat_services)) as server:
         app_sender = server.server.config.app  # the Starlette app
@@ -237,7 +259,9 @@ def test_a_closed_window_holds_the_message_until_the_worker_writes_again(
 
 def _status(recipient: str, services: Services) -> str | None:
     with session_scope(services.engine) as session:
-        row = session.exec(select(Outbox).where(Outbox.recipient == recipient, Outbox.reason == "case_update")).first()
+        row = session.exec(
+            select(Outbox).where(Outbox.recipient == recipient, Outbox.reason == "case_update")
+        ).first()
         return row.status if row else None
 
 
