@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session
 
 from intents.context import DialoguePolicy, render
+from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
 from knowledge import KnowledgeBase
 from storage import outbox, signups
@@ -91,16 +92,7 @@ class EventText:
 
 def send(*, session: Session, items: list[OutboxItem], now: datetime) -> None:
     """Write outbox rows outside a dialogue turn (commands, scheduler); a turn returns them in Turn.outbox."""
-    for item in items:
-        outbox.enqueue(
-            session=session,
-            channel=item.channel,
-            recipient=item.user_id,
-            text=item.text,
-            reason=item.reason,
-            now=now,
-            not_before=item.not_before,
-        )
+    write_outbox(session=session, items=items, now=now)
 
 
 def reminder_key(signup_id: int, starts_at: datetime) -> str:

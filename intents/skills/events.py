@@ -198,21 +198,26 @@ class EventCancelSkill:
                 signup, event = mine[0]
                 return cancel_signup(signup, event, ctx, match.score)
         choices = [by_event[event.id] for event in named] if named else mine
-        text = EventText(ctx.kb, ctx.policy)
-        lines = [
-            ctx.say(
-                "my_signups_line",
-                number=number,
-                title=event.title,
-                when=text.when(event),
-                place=event.place,
-                status=signup_status(signup, event, ctx),
-            )
-            for number, (signup, event) in enumerate(choices[:LIST_LIMIT], start=1)
-        ]
+        lines = signup_lines(choices[:LIST_LIMIT], ctx)
         buttons = [Button(event.title, _payload("cancel", event.id)) for _, event in choices[:LIST_LIMIT]]
         reply = lead + ctx.say("event_cancel_pick") + "\n" + "\n".join(lines)
         return offer_choices(ctx, reply, buttons, self.intent, match.score)
+
+
+def signup_lines(pairs: list[tuple[Signup, Event]], ctx: TurnContext) -> list[str]:
+    """Numbered lines "1. title, when, place, status" for the worker's signups."""
+    text = EventText(ctx.kb, ctx.policy)
+    return [
+        ctx.say(
+            "my_signups_line",
+            number=number,
+            title=event.title,
+            when=text.when(event),
+            place=event.place,
+            status=signup_status(signup, event, ctx),
+        )
+        for number, (signup, event) in enumerate(pairs, start=1)
+    ]
 
 
 def signup_status(signup: Signup, event: Event, ctx: TurnContext) -> str:
@@ -244,18 +249,7 @@ class MySignupsSkill:
         upcoming = [(signup, event) for signup, event in mine if _not_over(event, ctx)]
         past = [(signup, event) for signup, event in reversed(mine) if not _not_over(event, ctx)]
         shown = (upcoming + past)[:MY_SIGNUPS_LIMIT]
-        text = EventText(ctx.kb, ctx.policy)
-        lines = [
-            ctx.say(
-                "my_signups_line",
-                number=number,
-                title=event.title,
-                when=text.when(event),
-                place=event.place,
-                status=signup_status(signup, event, ctx),
-            )
-            for number, (signup, event) in enumerate(shown, start=1)
-        ]
+        lines = signup_lines(shown, ctx)
         parts = [ctx.say("my_signups_intro"), *lines]
         if any(signup.status in signups.ACTIVE for signup, _ in upcoming):
             parts.append(ctx.say("my_signups_footer"))
