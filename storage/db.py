@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -73,11 +72,6 @@ def make_engine(url: str, *, base_dir: Path | None = None) -> Engine:
     if backend == "postgresql":
         return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
     raise DatabaseUrlError(f"unsupported database {backend!r}: use sqlite:///PATH or postgresql://…")
-
-
-def make_test_engine(url: str) -> Engine:
-    """An engine without pooling, for short-lived tools and tests that drop the database after use."""
-    return create_engine(normalise_url(url), poolclass=NullPool)
 
 
 @contextmanager

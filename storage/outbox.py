@@ -46,14 +46,6 @@ def enqueue(
     return result.scalar() is not None
 
 
-def pending(*, session: Session, channel: str | None = None, limit: int = 100) -> list[Outbox]:
-    """Rows not yet delivered, oldest first (optionally for one channel)."""
-    statement = select(Outbox).where(Outbox.status == "pending")
-    if channel is not None:
-        statement = statement.where(Outbox.channel == channel)
-    return list(session.exec(statement.order_by(col(Outbox.id)).limit(limit)).all())
-
-
 # Delivery, for the sender (bot/outbox.py). Status moves: pending → sending (claimed) → sent | pending (retry)
 # | held (WeChat's 48-hour window closed: wait for the user's next message) | dead (given up).
 UNDELIVERED = ("pending", "sending", "held")
