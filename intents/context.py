@@ -48,6 +48,10 @@ class DialoguePolicy:
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)
+    # A form answer that does not fit, or reads as a question, is answered as a new question when the
+    # matcher is this sure of it (interrupt_question: it does not fit AND reads as a question).
+    interrupt_score: float = 0.7
+    interrupt_question: float = 0.5
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     office_open: time = time(8, 30)
     office_close: time = time(17, 30)

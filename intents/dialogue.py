@@ -11,7 +11,8 @@ from intents import tickets
 from intents.clarify import CHOICE_FORM, clarify, not_understood
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
-from intents.forms import FORMS, continue_form
+from intents.forms import FORM_PAYLOAD, FORMS, Form, continue_form, form_payload
+from intents.forms.engine import Interrupt
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
@@ -94,7 +95,8 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
         elif state.form in (ADD_INFO_FORM, WITHDRAW_FORM):
             return continue_case_action(ctx, text)
         elif state.form in FORMS:
-            return continue_form(FORMS[state.form], ctx, text)
+            form = FORMS[state.form]
+            return continue_form(form, ctx, text, _interrupt(form, ctx))
         else:  # a form this version no longer has: forget it
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
 
@@ -106,6 +108,49 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
             turn.outbox,
         )
     return turn
+
+
+_NEVER_INTERRUPTS = frozenset({IntentId.HELP, IntentId.THANKS, IntentId.GREETING, IntentId.OUT_OF_SCOPE})
+
+
+def _interrupt(form: Form, ctx: TurnContext) -> Interrupt:
+    """How a form asks whether an answer is plainly a new question, and has it answered.
+
+    A topic of the form's own intent is an answer ("老板一直说没钱" in the wage intake), as are greetings.
+    Choices and offers the answer leaves pending give way to the form again: their buttons work without them.
+    """
+
+    def answer(text: str, minimum: float) -> Turn | None:
+        candidates = ctx.matcher.rank(text, limit=1)
+        if not candidates or candidates[0].score < minimum:
+            return None
+        best = candidates[0]
+        intent = IntentId(best.entry.intent)
+        if intent == form.intent or intent in _NEVER_INTERRUPTS:
+            return None
+        state = ctx.state
+        kept = (state.form, dict(state.slots), state.expires_at)
+        turn = SKILLS[intent].respond(best, ctx)
+        if state.form in (CHOICE_FORM, OFFER_FORM):
+            state.form, state.slots, state.expires_at = kept
+        return turn
+
+    return answer
+
+
+def _handoff(ctx: TurnContext) -> Turn:
+    entry = next(entry for entry in ctx.kb.entries if entry.intent == IntentId.HANDOFF)
+    return SKILLS[IntentId.HANDOFF].respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
+
+
+def _form_button(value: str, ctx: TurnContext) -> Turn:
+    """A tapped form button; one from an older message, whose form is over, says so."""
+    action, _, answer = value.partition(":")
+    state = ctx.state
+    form = FORMS.get(state.form or "")
+    if form is None or (state.expires_at is not None and state.expires_at <= ctx.now):
+        return Turn(Reply(ctx.say("form_button_stale"), IntentId.HELP, 1.0))
+    return form_payload(form, action, answer, ctx, person=lambda: _handoff(ctx))
 
 
 def _count_misses(turn: Turn, ctx: TurnContext) -> Turn:
@@ -210,6 +255,8 @@ def _payload(payload: str, ctx: TurnContext) -> Turn | None:
         if ctx.state.form == CHOICE_FORM:
             dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
         return event_payload(value, ctx)
+    if kind == FORM_PAYLOAD:
+        return _form_button(value, ctx)
     if kind == DETAIL_PAYLOAD:
         return detail_turn(ctx, value)
     if kind == MENU_PAYLOAD and value:

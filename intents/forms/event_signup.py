@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from intents.context import TurnContext
 from intents.event_text import EventText
+from intents.forms.answers import looks_like_question, parse_name, parse_phone
 from intents.forms.engine import Slot, start_form
 from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
@@ -20,39 +21,15 @@ from storage import events, signups, users
 from storage.models import Event
 
 FORM_NAME = "event_signup"
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 _QUESTION = re.compile(r"[?？吗呢么啥]")
-_CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,8}$")
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,39}$")
 
 
-def extract_phone(text: str, _ctx: TurnContext) -> str | None:
-    """A mobile number (or a landline with area code) anywhere in the text, digits only."""
-    compact = re.sub(r"[\s-]", "", clean(text))
-    found = _MOBILE.search(compact) or _LANDLINE.search(compact)
-    return found.group(0) if found else None
-
-
-def parse_name(text: str, ctx: TurnContext) -> str | None:
-    """A person's name: 2–8 Chinese characters or a Latin name, after "我叫" and the like; not a question."""
+def parse_unit(text: str, ctx: TurnContext) -> str | None:
+    """The work unit's name as written (2–64 characters), not a question."""
     value = clean(text)
-    value = _MOBILE.sub("", re.sub(r"[\s,，。.!！、]", "", value))
-    for prefix in sorted(ctx.kb.words.get("name_prefixes", ()), key=len, reverse=True):
-        if value.startswith(prefix) and len(value) > len(prefix) + 1:
-            value = value[len(prefix) :]
-            break
-    if _QUESTION.search(value) or any(word in value for word in ctx.kb.words.get("name_excluded", ())):
+    if looks_like_question(value, ctx) or _QUESTION.search(value[-1:]):
         return None
-    if _CJK_NAME.match(value) or _LATIN_NAME.match(clean(text)):
-        return value if _CJK_NAME.match(value) else clean(text)
-    return None
-
-
-def parse_unit(text: str, _ctx: TurnContext) -> str | None:
-    """The work unit's name as written (2–64 characters)."""
-    value = clean(text)
-    return value if 2 <= len(value) <= 64 and not _QUESTION.search(value[-1:]) else None
+    return value if 2 <= len(value) <= 64 else None
 
 
 def parse_member(text: str, ctx: TurnContext) -> bool | None:
@@ -74,13 +51,14 @@ class EventSignupForm:
 
     name: ClassVar[str] = FORM_NAME
     intent: ClassVar[IntentId] = IntentId.EVENT_SIGNUP
+    title_key: ClassVar[str] = "event_form_title"
     slots: ClassVar[tuple[Slot, ...]] = (
         Slot("name", "event_ask_name", parse_name, problem_key="event_name_invalid"),
         Slot(
             "phone",
             "event_ask_phone",
-            extract_phone,
-            extract=extract_phone,
+            parse_phone,
+            extract=parse_phone,
             problem_key="event_phone_invalid",
         ),
         Slot("unit", "event_ask_unit", parse_unit, problem_key="event_unit_invalid"),

@@ -29,6 +29,7 @@ class ProfileDeleteForm:
 
     name: ClassVar[str] = "profile_delete"
     intent: ClassVar[IntentId] = IntentId.PROFILE_DELETE
+    title_key: ClassVar[str] = "profile_form_title"
     slots: ClassVar[tuple[Slot, ...]] = (
         Slot("confirm", "profile_confirm", parse_yes_no, problem_key="profile_confirm_unclear"),
     )

@@ -8,49 +8,40 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from intents.context import TurnContext
-from intents.forms.engine import Slot
+from intents.forms.answers import (
+    address_in,
+    employer_in,
+    looks_like_question,
+    name_in,
+    parse_address,
+    parse_employer,
+    parse_name,
+    parse_phone,
+)
+from intents.forms.engine import CONFIRM_SLOT, Slot, parse_confirm
 from intents.forms.numbers import parse_amount, parse_count
-from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
 from intents.normalize import clean, fold, fold_all
 from intents.turn import OutboxItem, Reply, Turn
 from storage import cases, users
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8})(?!\d)")
-_EMPLOYER = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|店|餐厅|饭店|饭馆|酒店|"
-    r"超市|工地|项目部|工程队|物业|中心|门店))"
-)
-_LEADING_NOISE = re.compile(r"^(?:我在|在|我是|我们|我们是|我|的|老板|是)+")
 _MONEY_UNIT = re.compile(r"[元块万千]|人民币")
 _PERIOD = re.compile(
     r"(\d{1,4}年)?\d{1,2}月(?:份)?(?:到|至|-|~)\d{1,2}月(?:份)?|[一二两三四五六七八九十半\d]+个?多?(?:个月|月|年)(?:的工资)?|"
     r"半年|一年多|一整年|全年"
 )
-_NAME = re.compile(r"(?:我叫|我是|本人|我姓)([\u4e00-\u9fff]{1,4})")
 MAX_TEXT = 500
 
 
-def _phone(text: str, _ctx: TurnContext) -> str | None:
-    compact = clean(text).replace(" ", "")
-    found = _MOBILE.search(compact) or _LANDLINE.search(compact)
-    return found.group(1) if found else None
-
-
-def _employer_in(text: str, _ctx: TurnContext) -> str | None:
-    found = _EMPLOYER.search(clean(text))
-    if found is None:
-        return None
-    name = _LEADING_NOISE.sub("", found.group(1))
-    return name if len(name) >= 2 else None
-
-
 def _text(minimum: int) -> Any:
+    """Free text of at least `minimum` characters; a question is no answer ("没有" is)."""
+
     def parse(text: str, ctx: TurnContext) -> str | None:
         value = clean(text)[:MAX_TEXT]
         if fold(value) in fold_all(ctx.kb.words.get("nothing", ())):
             return ctx.kb.reply("nothing")
+        if looks_like_question(value, ctx):
+            return None
         return value if len(fold(value)) >= minimum else None
 
     return parse
@@ -64,6 +55,17 @@ def _amount(text: str, _ctx: TurnContext) -> int | None:
 def _amount_in(text: str, ctx: TurnContext) -> int | None:
     # In free text only money with a unit counts ("三个月" is a period, "8000元" an amount).
     return _amount(text, ctx) if _MONEY_UNIT.search(text) else None
+
+
+def _period(text: str, ctx: TurnContext) -> str | None:
+    # An answer about time: a span of months or dates, or at least a number with 月/年/天/周.
+    found = _period_in(text, ctx)
+    if found is not None:
+        return clean(text)[:120] if len(clean(text)) <= 40 else found
+    value = clean(text)
+    if looks_like_question(value, ctx) or not any(unit in value for unit in ("月", "年", "天", "周", "号", "季度")):
+        return None
+    return value[:120]
 
 
 def _period_in(text: str, _ctx: TurnContext) -> str | None:
@@ -108,6 +110,8 @@ def _contract_in(text: str, _ctx: TurnContext) -> bool | None:
 def _employment(text: str, ctx: TurnContext) -> str | None:
     value = clean(text)[:120]
     folded = fold(value)
+    if looks_like_question(value, ctx):
+        return None
     if any(word in folded for word in fold_all(ctx.kb.words.get("left_words", ()))):
         return f"{ctx.kb.reply('left_job')}（{value}）" if len(folded) > 2 else ctx.kb.reply("left_job")
     if any(word in folded for word in fold_all(ctx.kb.words.get("employed_words", ()))):
@@ -124,29 +128,13 @@ def _employment_in(text: str, ctx: TurnContext) -> str | None:
     return None
 
 
-def _name(text: str, _ctx: TurnContext) -> str | None:
-    value = clean(text)
-    found = _NAME.search(value)
-    if found:
-        return found.group(1)
-    folded = fold(value)
-    if 1 <= len(folded) <= 12 and not any(char.isdigit() for char in folded):
-        return value[:24]
-    return None
-
-
-def _name_in(text: str, _ctx: TurnContext) -> str | None:
-    found = _NAME.search(clean(text))
-    return found.group(1) if found else None
-
-
 def _name_or_profile(text: str, ctx: TurnContext) -> str | None:
     # A name the worker gave before (kept with consent) is not asked again; the summary shows it.
-    return _name_in(text, ctx) or ctx.user.name
+    return name_in(text, ctx) or ctx.user.name
 
 
 def _phone_or_profile(text: str, ctx: TurnContext) -> str | None:
-    return _phone(text, ctx) or ctx.user.phone
+    return parse_phone(text, ctx) or ctx.user.phone
 
 
 def _summary(values: Mapping[str, Any], ctx: TurnContext) -> dict[str, object]:
@@ -163,26 +151,107 @@ class WageArrearsForm:
 
     name: ClassVar[str] = "wage_arrears"
     intent: ClassVar[IntentId] = IntentId.WAGE_ARREARS
+    title_key: ClassVar[str] = "intake_title"
     slots: ClassVar[tuple[Slot, ...]] = (
-        Slot("employer_name", "ask_employer_name", _text(2), extract=_employer_in, problem_key="bad_text"),
-        Slot("employer_address", "ask_employer_address", _text(2), problem_key="bad_text"),
-        Slot("worker_name", "ask_worker_name", _name, extract=_name_or_profile, problem_key="bad_text"),
-        Slot("worker_phone", "ask_phone", _phone, extract=_phone_or_profile, problem_key="bad_phone"),
-        Slot("amount_owed", "ask_amount", _amount, extract=_amount_in, problem_key="bad_amount"),
-        Slot("period", "ask_period", _text(1), extract=_period_in, problem_key="bad_text"),
-        Slot("workers_affected", "ask_workers", _workers, extract=_workers_in, problem_key="bad_workers"),
-        Slot("has_contract", "ask_contract", _contract, extract=_contract_in, problem_key="bad_contract"),
-        Slot("evidence", "ask_evidence", _text(1), problem_key="bad_text"),
-        Slot("employment", "ask_employment", _employment, extract=_employment_in, problem_key="bad_text"),
-        Slot("description", "ask_description", _text(1), problem_key="bad_text"),
-        Slot("confirm", "intake_summary", parse_yes_no, problem_key="bad_confirm", describe=_summary),
+        Slot(
+            "employer_name",
+            "ask_employer_name",
+            parse_employer,
+            extract=employer_in,
+            problem_key="bad_employer",
+            label_key="label_employer",
+        ),
+        Slot(
+            "employer_address",
+            "ask_employer_address",
+            parse_address,
+            extract=address_in,
+            problem_key="bad_address",
+            skippable=True,
+            label_key="label_address",
+        ),
+        Slot(
+            "worker_name",
+            "ask_worker_name",
+            parse_name,
+            extract=_name_or_profile,
+            problem_key="bad_name",
+            label_key="label_name",
+        ),
+        Slot(
+            "worker_phone",
+            "ask_phone",
+            parse_phone,
+            extract=_phone_or_profile,
+            problem_key="bad_phone",
+            label_key="label_phone",
+        ),
+        Slot(
+            "amount_owed",
+            "ask_amount",
+            _amount,
+            extract=_amount_in,
+            problem_key="bad_amount",
+            label_key="label_amount",
+        ),
+        Slot(
+            "period",
+            "ask_period",
+            _period,
+            extract=_period_in,
+            problem_key="bad_period",
+            skippable=True,
+            label_key="label_period",
+        ),
+        Slot(
+            "workers_affected",
+            "ask_workers",
+            _workers,
+            extract=_workers_in,
+            problem_key="bad_workers",
+            label_key="label_workers",
+        ),
+        Slot(
+            "has_contract",
+            "ask_contract",
+            _contract,
+            extract=_contract_in,
+            problem_key="bad_contract",
+            label_key="label_contract",
+        ),
+        Slot(
+            "evidence",
+            "ask_evidence",
+            _text(1),
+            problem_key="bad_evidence",
+            skippable=True,
+            label_key="label_evidence",
+        ),
+        Slot(
+            "employment",
+            "ask_employment",
+            _employment,
+            extract=_employment_in,
+            problem_key="bad_employment",
+            skippable=True,
+            label_key="label_employment",
+        ),
+        Slot(
+            "description",
+            "ask_description",
+            _text(1),
+            problem_key="bad_text",
+            skippable=True,
+            label_key="label_description",
+        ),
+        Slot(CONFIRM_SLOT, "intake_summary", parse_confirm, problem_key="bad_confirm", describe=_summary),
     )
     idle_expiry: ClassVar[timedelta] = timedelta(hours=2)
     cancel_key: ClassVar[str] = "intake_cancelled"
 
     def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Open the case on "确认" (with consent recorded), alert the staff, tell the worker what happens next."""
-        if not values["confirm"]:
+        if not values[CONFIRM_SLOT]:
             return Turn(Reply(ctx.say("intake_cancelled"), self.intent, 1.0))
         policy = ctx.policy
         urgent = (
