@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -14,7 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
 from intents import AidTier, DialoguePolicy, Matcher
-from intents.context import DutyShift
+from intents.context import Bookable, DutyShift
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
 from storage.db import DatabaseUrlError
@@ -62,6 +62,21 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        bookable=tuple(
+            Bookable(
+                key=service.key,
+                name=service.name,
+                words=tuple(service.words),
+                place=service.place,
+                minutes=service.minutes,
+                weekly=tuple(
+                    (int(day), time.fromisoformat(clock))
+                    for day, _, clock in (item.partition(" ") for item in service.weekly)
+                ),
+                days_ahead=service.days_ahead,
+            )
+            for service in settings.appointments
+        ),
     )
 
 

@@ -45,6 +45,7 @@ from bot.routines import Occurrence, Plan, load_plan
 from intents.casework import StaffDesk, flag_overdue
 from intents.context import render
 from intents.event_text import queue_reminders, send
+from intents.skills.appointments import queue_reminders as queue_appointment_reminders
 from storage import dialogue_state, events, outbox, reminders, session_scope
 from storage.models import RoutineReminder
 
@@ -211,6 +212,11 @@ class Scheduler:
                     IntervalTrigger(seconds=self.settings.poll_seconds, timezone=tz),
                 ),
                 Job("event_reminders", self.send_event_reminders, IntervalTrigger(minutes=5, timezone=tz)),
+                Job(
+                    "appointment_reminders",
+                    self.send_appointment_reminders,
+                    IntervalTrigger(minutes=5, timezone=tz),
+                ),
                 Job("overdue_cases", self.flag_overdue_cases, CronTrigger(hour=9, minute=0, timezone=tz)),
                 Job("abandoned_forms", self.expire_abandoned_forms, IntervalTrigger(hours=1, timezone=tz)),
                 Job("event_series", self.extend_event_series, CronTrigger(hour=3, minute=0, timezone=tz)),
@@ -284,6 +290,16 @@ class Scheduler:
                 session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
             )
         return f"{queued} event reminder(s)"
+
+    def send_appointment_reminders(self) -> str:
+        """Queue the day-before reminder of every booked appointment (dedup keys send each once)."""
+        services = self.services
+        ahead = timedelta(hours=services.settings.events.remind_before_hours)
+        with session_scope(services.engine) as session:
+            queued = queue_appointment_reminders(
+                session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
+            )
+        return f"{queued} appointment reminder(s)"
 
     def flag_overdue_cases(self) -> str:
         """Flag mediation cases past the window and tell staff and workers (each case once)."""

@@ -38,6 +38,19 @@ class DutyShift:
 
 
 @dataclass(frozen=True, slots=True)
+class Bookable:
+    """A service workers book a time for (config.toml [[appointments]])."""
+
+    key: str
+    name: str
+    words: tuple[str, ...]
+    place: str
+    minutes: int
+    weekly: tuple[tuple[int, time], ...] = ()  # (ISO weekday, local time)
+    days_ahead: int = 14
+
+
+@dataclass(frozen=True, slots=True)
 class DialoguePolicy:
     """The slice of the settings the dialogue needs, built once by bot/app.py from config.toml."""
 
@@ -64,6 +77,7 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    bookable: tuple[Bookable, ...] = ()
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""

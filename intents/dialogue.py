@@ -17,7 +17,8 @@ from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
 from intents.reminders import acknowledge
-from intents.skills import SKILLS
+from intents.skills import SKILLS, skill_for
+from intents.skills.appointments import APPOINTMENT_PAYLOAD, appointment_payload
 from intents.skills.cases import (
     ADD_INFO_FORM,
     INTAKE_PAYLOAD,
@@ -130,7 +131,7 @@ def _interrupt(form: Form, ctx: TurnContext) -> Interrupt:
             return None
         state = ctx.state
         kept = (state.form, dict(state.slots), state.expires_at)
-        turn = SKILLS[intent].respond(best, ctx)
+        turn = skill_for(best.entry).respond(best, ctx)
         if state.form in (CHOICE_FORM, OFFER_FORM):
             state.form, state.slots, state.expires_at = kept
         return turn
@@ -203,7 +204,7 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     best = by_intent[winner][0]
     rival = max((value for intent, value in weight.items() if intent != winner), default=0.0)
     if best.score >= policy.threshold and weight[winner] - rival >= policy.margin:
-        return SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
+        return skill_for(best.entry).respond(best, ctx)
     ordered = [best] + [candidate for candidate in candidates if candidate is not best]
     return clarify(ctx, ordered)
 
@@ -239,7 +240,7 @@ def _answer_entry_with_skill(entry_id: str, ctx: TurnContext) -> Turn | None:
     entry = ctx.kb.entry(entry_id)
     if entry is None:
         return None
-    return SKILLS[IntentId(entry.intent)].respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
+    return skill_for(entry).respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
 
 
 def _payload(payload: str, ctx: TurnContext) -> Turn | None:
@@ -255,6 +256,10 @@ def _payload(payload: str, ctx: TurnContext) -> Turn | None:
         if ctx.state.form == CHOICE_FORM:
             dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
         return event_payload(value, ctx)
+    if kind == APPOINTMENT_PAYLOAD:
+        if ctx.state.form == CHOICE_FORM:
+            dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+        return appointment_payload(value, ctx)
     if kind == FORM_PAYLOAD:
         return _form_button(value, ctx)
     if kind == DETAIL_PAYLOAD:

@@ -21,6 +21,7 @@ from intents.casework import (
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.normalize import clean
+from intents.skills.appointments import staff_publish, staff_slots
 from intents.skills.events import EVENT_COMMANDS, event_staff_command
 from intents.turn import OutboxItem, Reply, Turn
 from storage import cases, tickets
@@ -144,6 +145,8 @@ COMMANDS: dict[str, Handler] = {
     "reply": _reply,
     "done": _done,
     "staff": _help,
+    "slot": staff_publish,
+    "slots": staff_slots,
 }
 
 
