@@ -64,7 +64,10 @@ def _desk(args: argparse.Namespace) -> Iterator[_Desk]:
     services = services_for(args)
     with session_scope(services.engine) as session:
         yield _Desk(
-            session, EventText(services.kb, services.policy), services.clock.now(), services.settings.tz
+            session,
+            EventText(services.kb, services.policy, services.clock.now()),
+            services.clock.now(),
+            services.settings.tz,
         )
 
 
@@ -215,7 +218,7 @@ def import_file(
         return store_drafts(
             session=session,
             drafts=drafts,
-            text=EventText(kb, policy),
+            text=EventText(kb, policy, now),
             now=now,
             tz=policy.timezone,
             weeks_ahead=weeks_ahead,

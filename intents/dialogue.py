@@ -27,7 +27,7 @@ from intents.skills.cases import (
     continue_case_action,
     start_intake,
 )
-from intents.skills.events import EVENT_PAYLOAD, event_payload
+from intents.skills.events import EVENT_PAYLOAD, event_payload, sign_up_by_name
 from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
@@ -180,6 +180,10 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     if article is not None:
         return article
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    if not candidates or candidates[0].score < ctx.policy.threshold:
+        by_name = sign_up_by_name(text, ctx)
+        if by_name is not None:
+            return by_name
     return _decide(candidates, ctx)
 
 

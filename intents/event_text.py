@@ -24,11 +24,15 @@ CANCELLED_REASON = "event_cancelled"
 
 
 class EventText:
-    """Renders event facts with the station's replies, local facts and time zone."""
+    """Renders event facts with the station's replies, local facts and time zone.
 
-    def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy) -> None:
+    With `now`, a date in another year than now's carries its year (2027年12月1日); without, never.
+    """
+
+    def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy, now: datetime | None = None) -> None:
         self.kb = kb
         self.policy = policy
+        self.year = now.astimezone(policy.timezone).year if now is not None else None
 
     def say(self, key: str, **values: object) -> str:
         """The fixed sentence `key`, filled like TurnContext.say."""
@@ -38,10 +42,16 @@ class EventText:
         """A time as a worker reads it: 12月4日（周六）09:00 (local time)."""
         local = at.astimezone(self.policy.timezone)
         weekday = self.kb.words["weekdays"][local.weekday()]
+        year = self.say("event_year", year=local.year) if self.year not in (None, local.year) else ""
         if not with_time:
-            return self.say("event_date", month=local.month, day=local.day, weekday=weekday)
+            return self.say("event_date", year=year, month=local.month, day=local.day, weekday=weekday)
         return self.say(
-            "event_when", month=local.month, day=local.day, weekday=weekday, time=local.strftime("%H:%M")
+            "event_when",
+            year=year,
+            month=local.month,
+            day=local.day,
+            weekday=weekday,
+            time=local.strftime("%H:%M"),
         )
 
     def when(self, event: Event) -> str:
@@ -116,7 +126,7 @@ def queue_reminders(
     Returns:
         How many reminders were newly queued.
     """
-    text = EventText(kb, policy)
+    text = EventText(kb, policy, now)
     queued = 0
     for signup, event, user in signups.due_reminders(session=session, now=now, remind_before=remind_before):
         assert signup.id is not None

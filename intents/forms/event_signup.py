@@ -16,7 +16,7 @@ from intents.forms.engine import Slot, start_form
 from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
 from intents.normalize import clean, fold, fold_all
-from intents.turn import Reply, Turn
+from intents.turn import Button, Reply, Turn
 from storage import events, signups, users
 from storage.models import Event
 
@@ -107,7 +107,7 @@ class EventSignupForm:
 
 def refusal_text(event: Event, ctx: TurnContext) -> str | None:
     """Why the worker cannot sign up for the event now (cancelled, closed, past the deadline), or None."""
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     if event.status == events.EVENT_CANCELLED:
         return ctx.say("event_refused_cancelled", title=event.title, reason=event.cancel_reason or "")
     if event.status == events.EVENT_CLOSED:
@@ -120,7 +120,7 @@ def refusal_text(event: Event, ctx: TurnContext) -> str | None:
 
 def result_text(event: Event, result: signups.SignupResult, ctx: TurnContext, member: bool | None) -> str:
     """报名成功 with time, place and notes; 已进入候补，第N位; or that the worker is already signed up."""
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     facts = text.facts(event)
     if result.outcome == "confirmed":
         reply = ctx.say("event_confirmed", **facts)
@@ -135,8 +135,12 @@ def result_text(event: Event, result: signups.SignupResult, ctx: TurnContext, me
     return reply
 
 
-def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0) -> Turn:
-    """Sign the worker up for `event`, asking only what is not known yet; refuse with the reason if closed."""
+def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0, *, waitlist_ok: bool = False) -> Turn:
+    """Sign the worker up for `event`, asking only what is not known yet; refuse with the reason if closed.
+
+    A full event says so first and offers the waitlist; details are asked only once the worker wants it
+    (`waitlist_ok`).
+    """
     intent = IntentId.EVENT_SIGNUP
     refusal = refusal_text(event, ctx)
     if refusal is not None:
@@ -147,7 +151,14 @@ def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0) -> Tur
         position = signups.position(session=ctx.session, signup=existing)
         already = signups.SignupResult("already", existing, position)
         return Turn(Reply(result_text(event, already, ctx, existing.member), intent, confidence))
-    text = EventText(ctx.kb, ctx.policy)
+    if event.taken >= event.capacity and not waitlist_ok:
+        when = EventText(ctx.kb, ctx.policy, ctx.now).when(event)
+        buttons = (
+            Button(ctx.say("event_waitlist_button"), f"event:waitlist:{event.id}"),
+            Button(ctx.say("event_other_button"), f"menu:{ctx.say('event_other_question')}"),
+        )
+        return Turn(Reply(ctx.say("event_full_first", title=event.title, when=when), intent, confidence, buttons))
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     initial: dict[str, Any] = {"event_id": event.id}
     user = ctx.user
     lead = [ctx.say("event_signup_start", title=event.title, when=text.when(event), place=event.place)]

@@ -75,7 +75,7 @@ def _payload(*parts: object) -> str:
 
 
 def _when(slot: AppointmentSlot, ctx: TurnContext | StaffDesk) -> str:
-    return EventText(ctx.kb, ctx.policy).moment(slot.starts_at)
+    return EventText(ctx.kb, ctx.policy, ctx.now).moment(slot.starts_at)
 
 
 def _facts(slot: AppointmentSlot, ctx: TurnContext | StaffDesk) -> dict[str, object]:
@@ -306,7 +306,7 @@ def staff_publish(desk: StaffDesk, staff: str, args: Sequence[str]) -> tuple[str
         published_by=staff,
     )
     key = "staff_slot_added" if added else "staff_slot_exists"
-    when = EventText(desk.kb, desk.policy).moment(starts)
+    when = EventText(desk.kb, desk.policy, desk.now).moment(starts)
     return desk.say(key, name=service.name, when=when), ()
 
 
