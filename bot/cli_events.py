@@ -263,7 +263,7 @@ def export_rows(desk: _Desk, event: Event) -> list[list[str]]:
             position = waiting
         rows.append(
             [
-                user.name or "",
+                desk.text.say("deleted_person") if user.deleted_at else user.name or "",
                 user.phone or "",
                 user.work_unit or "",
                 signup.signed_up_at.astimezone(desk.tz).strftime("%Y-%m-%d %H:%M:%S"),

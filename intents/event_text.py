@@ -100,6 +100,30 @@ class EventText:
         return OutboxItem(user.channel, user.external_id, text, CANCELLED_REASON)
 
 
+def cancel_all_signups(
+    *, session: Session, kb: KnowledgeBase, policy: DialoguePolicy, user_id: int, now: datetime
+) -> tuple[int, list[OutboxItem]]:
+    """Cancel every signup of the worker for events not over yet (their data is being deleted).
+
+    Places are released and the first on each waitlist moves up and is told. Returns how many signups were
+    cancelled and the messages to the workers who moved up.
+    """
+    text = EventText(kb, policy, now)
+    cancelled = 0
+    messages: list[OutboxItem] = []
+    for signup, event in signups.for_user(session=session, user_id=user_id, active_only=True):
+        if (event.ends_at or event.starts_at) <= now:
+            continue
+        assert signup.id is not None
+        result = signups.cancel(session=session, signup_id=signup.id, now=now)
+        cancelled += 1
+        if result.promoted is not None:
+            promoted_user = session.get(User, result.promoted.user_id)
+            if promoted_user is not None:
+                messages.append(text.promoted(event, promoted_user))
+    return cancelled, messages
+
+
 def send(*, session: Session, items: list[OutboxItem], now: datetime) -> None:
     """Write outbox rows outside a dialogue turn (commands, scheduler); a turn returns them in Turn.outbox."""
     write_outbox(session=session, items=items, now=now)

@@ -222,3 +222,14 @@ def due_reminders(
         .order_by(col(AppointmentSlot.starts_at))
     )
     return [(appointment, slot, user) for appointment, slot, user in session.exec(statement).all()]
+
+
+def cancel_all_for_user(*, session: Session, user_id: int, now: datetime) -> int:
+    """Cancel every upcoming booking of the worker (their data is being deleted); returns how many."""
+    statement = (
+        select(Appointment.id)
+        .join(AppointmentSlot, col(AppointmentSlot.id) == col(Appointment.slot_id))
+        .where(Appointment.user_id == user_id, Appointment.status == BOOKED, col(AppointmentSlot.starts_at) > now)
+    )
+    ids = [appointment_id for appointment_id in session.exec(statement).all() if appointment_id is not None]
+    return sum(cancel(session=session, appointment_id=appointment_id, now=now) for appointment_id in ids)

@@ -245,15 +245,6 @@ def _move(appointment: Appointment, old: AppointmentSlot, slot_id: int, ctx: Tur
     return Turn(Reply(ctx.say("appt_moved", old=_when(old, ctx), **_facts(slot, ctx)), INTENT, 1.0))
 
 
-def cancel_all(ctx: TurnContext) -> int:
-    """Cancel every upcoming booking of the worker (their data is being deleted); returns how many."""
-    count = 0
-    for appointment, _ in _mine(ctx):
-        assert appointment.id is not None
-        count += appointments.cancel(session=ctx.session, appointment_id=appointment.id, now=ctx.now)
-    return count
-
-
 # ---- reminders and staff -------------------------------------------------------------------------------
 
 

@@ -389,7 +389,7 @@ def staff_roster(event: Event, ctx: TurnContext) -> str:
             ctx.say(
                 "staff_export_line",
                 number=number,
-                name=user.name or unknown,
+                name=ctx.say("deleted_person") if user.deleted_at else user.name or unknown,
                 phone=user.phone or unknown,
                 unit=user.work_unit or unknown,
                 at=signup.signed_up_at.astimezone(ctx.policy.timezone).strftime("%m-%d %H:%M"),
