@@ -177,7 +177,7 @@ class CaseEvent(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     at: datetime = Field(sa_column=_aware())
     actor: str = Field(max_length=64)  # a staff id, "worker" or "system"
-    kind: str = Field(max_length=16)  # "opened" | "status" | "assigned" | "info" | "overdue"
+    kind: str = Field(max_length=16)  # "opened" | "status" | "assigned" | "info" | "note" | "overdue"
     from_status: str | None = Field(default=None, max_length=24)
     to_status: str | None = Field(default=None, max_length=24)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
