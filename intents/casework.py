@@ -108,7 +108,7 @@ def _event_words(
     if kind == "overdue":
         return desk.say("event_overdue")
     if kind == "note":
-        return desk.say("event_note", note=note or "")
+        return desk.say("event_internal_note", note=note or "")
     return desk.say(
         "event_status",
         from_status=status_label(from_status, desk) if from_status else "",
