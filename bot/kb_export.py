@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 
@@ -30,11 +31,11 @@ def export(base: KnowledgeBase, amendments: Sequence[Amendment], faq_dir: Path) 
             documents[path] = tomlkit.parse(path.read_text(encoding="utf-8")) if path.exists() else tomlkit.document()
         return documents[path]
 
-    def entries_of(path: Path) -> list[dict[str, object]]:
+    def entries_of(path: Path) -> Any:
         doc = document(path)
         if "entry" not in doc:
             doc.append("entry", tomlkit.aot())
-        return doc["entry"]  # type: ignore[return-value]
+        return doc["entry"]
 
     for amendment in amendments:
         if amendment.kind == "phrasings":
@@ -46,10 +47,10 @@ def export(base: KnowledgeBase, amendments: Sequence[Amendment], faq_dir: Path) 
             if table is None:
                 continue
             phrasings = table["phrasings"]
-            known = {phrasing_key(str(text)) for text in phrasings}  # type: ignore[attr-defined]
+            known = {phrasing_key(str(text)) for text in phrasings}
             for text in amendment.phrasings:
                 if phrasing_key(text) not in known:
-                    phrasings.append(text)  # type: ignore[attr-defined]
+                    phrasings.append(text)
                     known.add(phrasing_key(text))
                     written[path.name] = written.get(path.name, 0) + 1
         else:

@@ -55,7 +55,7 @@ class Acted:
     """What a staff action returned, with the outbox rows it wrote."""
 
     value: object
-    outbox: tuple[OutboxItem, ...] = ()
+    outbox: tuple[OutboxItem | None, ...] = ()
 
 
 class Console:
@@ -147,7 +147,7 @@ class Console:
                 return result
 
         result = await run_in_threadpool(run)
-        if isinstance(result, Acted) and result.outbox:
+        if isinstance(result, Acted) and any(result.outbox):
             self.wake_sender()
         return result
 
