@@ -18,10 +18,9 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
 from sqlalchemy import CursorResult, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import insert_ignore
 from storage.models import Appointment, AppointmentSlot, User, table
 
 BOOKED = "booked"
@@ -54,24 +53,20 @@ def publish(
     published_by: str = "config",
 ) -> bool:
     """Offer a time for a service; publishing a time that exists changes nothing. True when it is new."""
-    slots = table(AppointmentSlot)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(slots)
-        .values(
-            service=service,
-            starts_at=starts_at,
-            minutes=minutes,
-            place=place,
-            booked=False,
-            status=OPEN,
-            published_by=published_by,
-            created_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing()
+    inserted = insert_ignore(
+        session,
+        AppointmentSlot,
+        service=service,
+        starts_at=starts_at,
+        minutes=minutes,
+        place=place,
+        booked=False,
+        status=OPEN,
+        published_by=published_by,
+        created_at=now,
+        updated_at=now,
     )
-    return _rowcount(session.execute(statement)) == 1
+    return inserted is not None
 
 
 def withdraw(*, session: Session, slot_id: int, now: datetime) -> bool:

@@ -20,9 +20,10 @@ from intents.event_text import EventText
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import fold
+from intents.outbox import write as write_outbox
 from intents.turn import Button, OutboxItem, Reply, Turn
 from knowledge import KnowledgeBase
-from storage import appointments, outbox
+from storage import appointments
 from storage.models import Appointment, AppointmentSlot
 
 APPOINTMENT_PAYLOAD = "appt"
@@ -258,19 +259,20 @@ def queue_reminders(
 ) -> int:
     """Queue the day-before reminder of every booking starting within `remind_before`; each is sent once."""
     desk = StaffDesk(session, kb, policy, now)
-    queued = 0
-    for appointment, slot, user in appointments.due_reminders(session=session, now=now, remind_before=remind_before):
-        assert appointment.id is not None
-        queued += outbox.enqueue(
-            session=session,
-            channel=user.channel,
-            recipient=user.external_id,
-            text=desk.say("appt_reminder_notice", **_facts(slot, desk)),
-            reason=REMINDER_REASON,
-            now=now,
+    items = [
+        OutboxItem(
+            user.channel,
+            user.external_id,
+            desk.say("appt_reminder_notice", **_facts(slot, desk)),
+            REMINDER_REASON,
             dedup_key=reminder_key(appointment.id, slot.starts_at),
         )
-    return queued
+        for appointment, slot, user in appointments.due_reminders(
+            session=session, now=now, remind_before=remind_before
+        )
+        if appointment.id is not None
+    ]
+    return write_outbox(session=session, items=items, now=now)
 
 
 def staff_publish(desk: StaffDesk, staff: str, args: Sequence[str]) -> tuple[str, tuple[OutboxItem, ...]]:
