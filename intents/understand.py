@@ -11,10 +11,23 @@ the intake with those facts filled in.
 from __future__ import annotations
 
 from intents.concepts import LABOUR
+from intents.context import TurnContext
+from intents.forms.wage_arrears import story_facts
+from intents.ids import IntentId
 from intents.matcher import Candidate, Matcher
 from intents.normalize import normalize
+from intents.skills import SKILLS
+from intents.skills.cases import start_intake
+from intents.turn import Turn
 from knowledge import KnowledgeBase
 
+WAGE_CONCEPT = "拖欠工资"
+STORY_FACTS_FOR_INTAKE = 2  # of amount, employer, phone: a story this complete starts the intake at once
+# A labour answer needs some sign the message is about work (concept weight, knowledge/concepts.toml) unless
+# its match is strong: "别人欠我两万" is a private debt, not unpaid wages.
+LABOUR_EVIDENCE = 1.0
+WEAK_MATCH = 0.3
+LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
 
@@ -33,3 +46,28 @@ def pointer(kb: KnowledgeBase, domain: str, confidence: float) -> Candidate | No
     """The out_of_scope entry answering questions of `domain` (its pointer to legal aid), or None."""
     entry = kb.entry(kb.domain_entries.get(domain, ""))
     return Candidate(entry, confidence, entry.phrasings[0]) if entry is not None else None
+
+
+def story_turn(text: str, ctx: TurnContext) -> Turn | None:
+    """The turn decided by the story as a whole, before ranking answers; None to rank as usual.
+
+    A question from another field of law gets that field's pointer; an unpaid-wage story that already
+    gives what a mediator needs (two of amount, employer, phone) starts the intake with those facts.
+    """
+    domain = other_domain(ctx.matcher, text)
+    if domain is not None:
+        entry = pointer(ctx.kb, domain, 1.0)
+        if entry is not None:
+            return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
+    folded = normalize(text).replace(" ", "")
+    if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+        return start_intake(ctx, text)
+    return None
+
+
+def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnContext) -> bool:
+    """True when the best match is a weak labour answer to a message that says nothing about work."""
+    if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
+        return False
+    weights = ctx.matcher.concepts.domains(normalize(text).replace(" ", ""))
+    return weights.get(LABOUR, 0.0) < LABOUR_EVIDENCE
