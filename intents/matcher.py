@@ -25,7 +25,7 @@ from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
@@ -60,7 +60,7 @@ class Candidate:
     phrasing: str
 
 
-_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元")
+_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元月")  # 月: "三个月" is a length, not a topic
 
 
 def _is_number(word: str) -> bool:
