@@ -37,10 +37,6 @@ class ConceptLexicon:
             found[self._owner[match.group(1)].name] += 1
         return found
 
-    def concept(self, name: str) -> Concept | None:
-        """The concept called `name` (the first word's owner with that name), or None."""
-        return next((concept for concept in self._owner.values() if concept.name == name), None)
-
     def domains(self, folded: str) -> dict[str, float]:
         """Domain → weight of the distinct concepts of that domain found in `folded`."""
         weights: dict[str, float] = {}
