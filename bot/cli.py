@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
     evaluate.add_argument(
-        "--misses", type=int, metavar="N", help="list at most N misses (default: all in text, none in JSON)"
+        "--misses", type=int, metavar="N", help="list at most N misses (default: all)"
     )
     evaluate.add_argument(
         "--events",
@@ -182,7 +182,7 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
         )
         services.engine.dispose()
     if args.json:
-        print(json.dumps(report.as_dict(args.misses or 0), ensure_ascii=False, indent=2), file=out)
+        print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2), file=out)
     else:
         print(report.render(args.misses), file=out)
     return 0

@@ -17,7 +17,7 @@ from intents.ids import IntentId
 from intents.matcher import Candidate, Matcher
 from intents.normalize import normalize
 from intents.skills import SKILLS
-from intents.skills.cases import start_intake
+from intents.skills.cases import OPEN_CASE
 from intents.turn import Turn
 from knowledge import KnowledgeBase
 
@@ -61,7 +61,9 @@ def story_turn(text: str, ctx: TurnContext) -> Turn | None:
             return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
     folded = normalize(text).replace(" ", "")
     if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
-        return start_intake(ctx, text)
+        intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
+        if intake is not None:  # the wage skill starts the intake with the facts of the whole story
+            return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)
     return None
 
 
