@@ -35,10 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="console", help="user id of this console conversation")
 
     evaluate = commands.add_parser(
-        "eval", help="score a labelled file in the format of shared/eval/dev.jsonl"
+        "eval", help="score a labelled file (shared/eval/dev.jsonl or real_dev.jsonl format), per group"
     )
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.add_argument(
+        "--misses", type=int, metavar="N", help="list at most N misses (default: all)"
+    )
     evaluate.add_argument(
         "--events",
         type=Path,
@@ -177,13 +180,17 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
             from bot.cli_events import import_for
 
             import_for(services, events_file)
+        labour_laws = {name for law in services.kb.laws if law.intent == "labor_law" for name in law.names}
         report = evaluate(
-            items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
+            items,
+            lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval"),
+            labour_laws,
         )
         services.engine.dispose()
-    print(
-        json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out
-    )
+    if args.json:
+        print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(report.render(args.misses), file=out)
     return 0
 
 

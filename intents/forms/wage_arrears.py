@@ -33,6 +33,12 @@ _PERIOD = re.compile(
 MAX_TEXT = 500
 
 
+def story_facts(text: str, ctx: TurnContext) -> int:
+    """How many of the facts a mediator needs first (amount, employer, phone) a free-text story gives."""
+    found = (_amount_in(text, ctx), employer_in(text, ctx), parse_phone(text, ctx))
+    return sum(value is not None for value in found)
+
+
 def _text(minimum: int) -> Any:
     """Free text of at least `minimum` characters; a question is no answer ("没有" is)."""
 
