@@ -33,7 +33,7 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
         session=ctx.session,
         state=ctx.state,
         form=CHOICE_FORM,
-        slots={"options": [option.entry.id for option in options]},
+        slots={"options": [option.entry.id for option in options], "story": ctx.words[:1000]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )
@@ -61,7 +61,7 @@ def offer_choices(
         session=ctx.session,
         state=ctx.state,
         form=CHOICE_FORM,
-        slots={"options": [button.payload for button in buttons]},
+        slots={"options": [button.payload for button in buttons], "story": ctx.words[:1000]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )

@@ -129,6 +129,14 @@ class TurnContext(Speaks):
     user: User
     state: DialogueState
     now: datetime
+    # The worker's own account of their problem when this turn acts on a choice offered for it earlier
+    # (a menu picked after "我们工地三十多个工人被拖欠工资半年了"): the facts in it are not asked again.
+    story: str = ""
+
+    @property
+    def words(self) -> str:
+        """What the worker has said on the matter: the kept story and this message."""
+        return "\n".join(part for part in (self.story, self.inbound.text) if part)
 
     @property
     def user_pk(self) -> int:

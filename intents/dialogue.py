@@ -34,7 +34,7 @@ from intents.staff import staff_command
 from intents.turn import Reply, Turn
 from intents.understand import lacks_labour_evidence, story_turn
 from knowledge.numerals import parse_chinese
-from storage import dialogue_state
+from storage import dialogue_state, messages
 from storage.tickets import ticket_number
 
 MISSES_BEFORE_HANDOFF = 2
@@ -85,6 +85,7 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
         elif state.form == CHOICE_FORM:
             # Cleared before acting: the choice may start a form of its own (an event signup).
             options = [str(option) for option in state.slots.get("options", [])]
+            ctx.story = str(state.slots.get("story", ""))
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
             picked = _pick_choice(text, options, ctx)
             if picked is not None:
@@ -255,6 +256,8 @@ def _answer_entry_with_skill(entry_id: str, ctx: TurnContext) -> Turn | None:
 
 def _payload(payload: str, ctx: TurnContext) -> Turn | None:
     kind, _, value = payload.partition(":")
+    if ctx.state.form == CHOICE_FORM:  # a tap on one of the choices: the story they were offered for goes on
+        ctx.story = str(ctx.state.slots.get("story", ""))
     if kind == "faq":
         if ctx.state.form == CHOICE_FORM:
             dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
@@ -275,6 +278,13 @@ def _payload(payload: str, ctx: TurnContext) -> Turn | None:
     if kind == DETAIL_PAYLOAD:
         return detail_turn(ctx, value)
     if kind == MENU_PAYLOAD and value:
+        # A menu tap right after the worker told their story is about that story (its facts are kept).
+        ctx.story = ctx.story or messages.last_words(
+            session=ctx.session,
+            user=ctx.user,
+            since=ctx.now - ctx.policy.form_idle,
+            exclude_message_id=ctx.inbound.message_id,
+        )
         return _understand(value, ctx)
     return None
 

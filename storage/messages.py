@@ -115,3 +115,22 @@ def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLi
         if reply is not None:
             lines.append(HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at))
     return lines
+
+
+def last_words(*, session: Session, user: User, since: datetime, exclude_message_id: str) -> str:
+    """The worker's latest typed message since `since` other than the current one ("" when none).
+
+    A menu tap carries no words of its own: what the worker typed just before it is the story it is about.
+    """
+    statement = (
+        select(InboundMessage.text)
+        .where(
+            InboundMessage.user_id == user.id,
+            InboundMessage.kind == "text",
+            InboundMessage.message_id != exclude_message_id,
+            col(InboundMessage.received_at) >= since,
+        )
+        .order_by(col(InboundMessage.received_at).desc(), col(InboundMessage.id).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first() or ""

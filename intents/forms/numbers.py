@@ -10,7 +10,7 @@ from intents.normalize import normalize
 
 _AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|千|k|w)?(块钱|块|元|人民币)?")
 _LONGEST_BARE_AMOUNT = 6  # seven or more bare digits are a phone or ID number, not money
-_COUNT = re.compile(r"(\d+)\s*(?:多)?\s*(?:个)?\s*(?:人|名|位|工友|兄弟|职工|工人)")
+_COUNT = re.compile(r"(\d+)\s*(?:多|几|来)?\s*(?:个)?\s*(?:人|名|位|工友|兄弟|职工|工人)")
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 _CN_AMOUNT = re.compile(rf"[{_CN_DIGITS}]+(?:\d+)?")
 
