@@ -28,16 +28,29 @@ def _month(value: str) -> tuple[int, int]:
 
 
 def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
-    """Print the coming meetings with their reminder times and attendees."""
+    """Print the coming meetings (from now, or from --from) with reminder times, attendees and clashes."""
+    from bot.app import load_kb
+    from bot.clock import SystemClock
     from bot.config import load_settings
-    from bot.routines import load_plan
+    from bot.routines import clashes, load_plan
+    from intents.context import render
 
     settings = load_settings(args.config)
     plan = load_plan(settings)
-    start = args.start or settings_today(settings)
+    now = SystemClock(settings.tz).now()
+    items = plan.coming(now, args.days, args.start)
+    clashing = clashes(items)
     names = {member.id: member.name for member in settings.staff}
-    for item in plan.upcoming(start, args.days):
+    kb = load_kb()
+    facts = settings.facts()
+    weekdays = kb.words["weekdays"]
+
+    def say(reply_key: str, /, **values: object) -> str:
+        return render(kb.reply(reply_key), facts, **values)
+
+    for index, item in enumerate(items):
         routine = item.routine
+        others = clashing.get(index, [])
         if args.json:
             row: dict[str, Any] = {
                 "routine": routine.key,
@@ -47,16 +60,25 @@ def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
                 "attendees": list(routine.attendees),
                 "place": routine.place,
                 "delay_reason": item.delay_reason,
+                "clashes_with": [other.routine.key for other in others],
             }
             print(json.dumps(row, ensure_ascii=False), file=out)
-        else:
-            people = "、".join(names.get(staff, staff) for staff in routine.attendees)
-            delayed = f"  ({item.delay_reason})" if item.delay_reason else ""
-            print(
-                f"{item.meeting_at:%Y-%m-%d %a %H:%M}  {routine.key:<16} {routine.title}  "
-                f"remind {item.remind_at:%m-%d %H:%M}  {people}{delayed}",
-                file=out,
-            )
+            continue
+        local = item.meeting_at.astimezone(settings.tz)
+        line = say(
+            "reminders_list_line",
+            when=f"{local:%Y-%m-%d} {weekdays[local.weekday()]} {local:%H:%M}",
+            title=routine.title,
+            code=routine.key,
+            remind=f"{item.remind_at.astimezone(settings.tz):%m-%d %H:%M}",
+            people="、".join(names.get(staff, staff) for staff in routine.attendees),
+        )
+        if item.delay_reason:
+            line += say("reminders_list_delayed", reason=item.delay_reason)
+        if others:
+            titles = "、".join(f"{other.routine.title}（{other.meeting_at.astimezone(settings.tz):%H:%M}）" for other in others)
+            line += say("reminders_list_clash", others=titles)
+        print(line, file=out)
     return 0
 
 

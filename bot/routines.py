@@ -167,6 +167,24 @@ def upcoming(
     return sorted(found, key=lambda item: (item.meeting_at, order[item.key]))
 
 
+CLASH_WINDOW = timedelta(hours=1)  # two meetings of the same people closer than this cannot both be attended
+
+
+def clashes(items: Sequence[Occurrence], window: timedelta = CLASH_WINDOW) -> dict[int, list[Occurrence]]:
+    """For each meeting (by index) the others that share an attendee and start less than `window` apart.
+
+    Meetings have no end time in config.toml; an hour is what a routine meeting takes.
+    """
+    found: dict[int, list[Occurrence]] = {}
+    for index, item in enumerate(items):
+        for other in items:
+            if other is item or abs(other.meeting_at - item.meeting_at) >= window:
+                continue
+            if set(item.routine.attendees) & set(other.routine.attendees):
+                found.setdefault(index, []).append(other)
+    return found
+
+
 def due_reminders(
     routines: Sequence[Routine], now: datetime, calendar: WorkdayCalendar, tz: ZoneInfo
 ) -> list[Occurrence]:
@@ -201,6 +219,13 @@ class Plan:
     def due(self, now: datetime) -> list[Occurrence]:
         """Meetings whose reminder is due at `now` (see `due_reminders`)."""
         return due_reminders(self.routines, now, self.calendar, self.tz)
+
+    def coming(self, now: datetime, days: int, start: date | None = None) -> list[Occurrence]:
+        """The meetings of `days` days from `start`; without `start`, from `now` on (past ones left out)."""
+        if start is not None:
+            return self.upcoming(start, days)
+        first = now.astimezone(self.tz).date()
+        return [item for item in self.upcoming(first, days) if item.meeting_at >= now]
 
     def routine(self, key: str) -> Routine | None:
         """The routine with this key, if it is still configured."""

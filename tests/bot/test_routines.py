@@ -117,3 +117,18 @@ def test_shipped_plan(settings: Settings) -> None:
         "morning_meeting",
         "monthly_meeting",
     ]
+
+
+def test_the_list_starts_from_now_and_flags_meetings_too_close_together(settings: Settings) -> None:
+    from bot.routines import clashes
+
+    plan = load_plan(settings)
+    # Tuesday 1 December 2026, 10:00: the morning meeting is over; the monthly meeting (14:00, first
+    # working day) and the weekly study (14:30, Tuesday) fall on the same afternoon.
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
+    items = plan.coming(now, days=1)
+    assert [item.key for item in items] == ["monthly_meeting", "weekly_study"]
+    found = clashes(items)
+    assert [other.key for other in found[0]] == ["weekly_study"]
+    assert [other.key for other in found[1]] == ["monthly_meeting"]
+    assert clashes(plan.coming(now, days=1, start=date(2026, 12, 2))) == {}
