@@ -107,7 +107,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     chart = folder / f"report-{report.label}.png"
     markdown = folder / f"report-{report.label}.md"
     try:
-        render_chart(report, chart)
+        render_chart(report, chart, services.kb, services.policy)
         markdown.write_text(
             render_markdown(report, services.kb, services.policy, chart.name), encoding="utf-8"
         )

@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
-from bot.masking import mask_personal
+from bot.errors import BotError
+from bot.masking import mask_names, mask_personal
 from intents.context import DialoguePolicy, render
 from intents.normalize import fold, normalize
 from knowledge import KnowledgeBase
@@ -144,10 +145,15 @@ def build_report(
         opened = figures.tickets_opened(session=session, start=start, end=end)
         closed = figures.tickets_closed(session=session, start=start, end=end)
         events = figures.event_figures(session=session, start=start, end=end)
+        names = figures.known_names(session=session)
     per_day: dict[date, Counter[str]] = {}
     for item in inquiries:
         per_day.setdefault(item.at.astimezone(tz).date(), Counter())[item.intent] += 1
-    unanswered = [mask_personal(item.text) for item in inquiries if not item.answered and item.text.strip()]
+    unanswered = [
+        mask_names(mask_personal(item.text), names)
+        for item in inquiries
+        if not item.answered and item.text.strip()
+    ]
     return MonthlyReport(
         year=year,
         month=month,
@@ -240,8 +246,8 @@ def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy
     else:
         lines.append(words.say("pack_tickets_none", opened=report.tickets_opened))
     if report.events:
-        confirmed = sum(event.confirmed for event in report.events)
-        lines.append(words.say("pack_events", count=len(report.events), confirmed=confirmed))
+        made = sum(event.made for event in report.events)
+        lines.append(words.say("pack_events", count=len(report.events), made=made))
     lines.append(words.say("pack_more", month=report.label))
     return "\n".join(lines)
 
@@ -344,6 +350,17 @@ def render_markdown(
         lines.append(words.say("report_tickets_none"))
     lines += ["", words.say("report_events"), ""]
     if report.events:
+        lines += [
+            words.say(
+                "report_events_line",
+                made=sum(event.made for event in report.events),
+                count=len(report.events),
+                confirmed=sum(event.confirmed for event in report.events),
+                waitlisted=sum(event.waitlisted for event in report.events),
+                cancelled=sum(event.cancelled for event in report.events),
+            ),
+            "",
+        ]
         lines += _table(
             words.say("report_table_events"),
             [
@@ -351,6 +368,7 @@ def render_markdown(
                     event.title,
                     event.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
                     event.capacity,
+                    event.made,
                     event.confirmed,
                     event.waitlisted,
                     event.cancelled,
@@ -364,45 +382,75 @@ def render_markdown(
     return "\n".join(lines) + "\n"
 
 
-def render_chart(report: MonthlyReport, path: Path, top: int = 6) -> None:
+# Debian's fonts-noto-cjk (installed by .ci/run; `apt-get install fonts-noto-cjk` on a server).
+CJK_FONTS = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+)
+
+
+def cjk_font(candidates: Sequence[Path] = CJK_FONTS) -> Path:
+    """The first Chinese font installed; without one, a chart would print boxes instead of characters.
+
+    Raises:
+        BotError: none is installed (the message says which Debian package to install).
+    """
+    for path in candidates:
+        if path.is_file():
+            return path
+    raise BotError("no Chinese font for the chart: install the Debian package fonts-noto-cjk")
+
+
+def render_chart(
+    report: MonthlyReport, path: Path, kb: KnowledgeBase, policy: DialoguePolicy, top: int = 6
+) -> None:
     """A stacked bar chart of inquiries per day by intent (the `top` intents, the rest together) as PNG.
 
-    Labels are the intent ids: a server seldom has a Chinese font, and missing glyphs would print boxes.
+    Every label is Chinese, from replies (the same words as the Markdown), in the CJK font of `cjk_font`.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
+    font = cjk_font()
+    font_manager.fontManager.addfont(str(font))
+    family = font_manager.FontProperties(fname=str(font)).get_name()
+    words = _Words(kb, policy)
     days = [
         report.start.date() + timedelta(days=offset) for offset in range((report.end - report.start).days)
     ]
     leading = [name for name, _ in report.by_intent[:top]]
-    series: dict[str, list[int]] = {name: [] for name in leading}
+    series: dict[str, list[int]] = {words.label("intent_label", name): [] for name in leading}
     rest = [name for name, _ in report.by_intent[top:]]
+    other = words.say("chart_other")
     if rest:
-        series["other"] = []
+        series[other] = []
     for day in days:
         counts = report.per_day.get(day, Counter())
         for name in leading:
-            series[name].append(counts.get(name, 0))
+            series[words.label("intent_label", name)].append(counts.get(name, 0))
         if rest:
-            series["other"].append(sum(counts.get(name, 0) for name in rest))
-    figure, axes = plt.subplots(figsize=(10, 4), dpi=100)
-    try:
-        bottom = [0] * len(days)
-        positions = [day.day for day in days]
-        for name, values in series.items():
-            axes.bar(positions, values, bottom=bottom, label=name)
-            bottom = [low + value for low, value in zip(bottom, values, strict=True)]
-        axes.set_title(f"Inquiries per day by intent, {report.label}")
-        axes.set_xlabel("day")
-        axes.set_ylabel("inquiries")
-        axes.set_xticks(positions)
-        axes.tick_params(axis="x", labelsize=7)
-        if series:
-            axes.legend(fontsize=7, loc="upper left")
-        figure.tight_layout()
-        figure.savefig(path, format="png")
-    finally:
-        plt.close(figure)
+            series[other].append(sum(counts.get(name, 0) for name in rest))
+    with plt.rc_context({"font.family": family, "axes.unicode_minus": False}):
+        figure, axes = plt.subplots(figsize=(10, 4), dpi=100)
+        try:
+            bottom = [0] * len(days)
+            positions = [day.day for day in days]
+            for name, values in series.items():
+                axes.bar(positions, values, bottom=bottom, label=name)
+                bottom = [low + value for low, value in zip(bottom, values, strict=True)]
+            axes.set_title(words.say("chart_title", year=report.year, month=report.month))
+            axes.set_xlabel(words.say("chart_x"))
+            axes.set_ylabel(words.say("chart_y"))
+            axes.set_xticks(positions)
+            axes.set_xlim(0.5, len(days) + 0.5)  # day 1 at the left edge, no empty slot before it
+            axes.tick_params(axis="x", labelsize=7)
+            if series:
+                axes.legend(fontsize=8, loc="upper left")
+            figure.tight_layout()
+            figure.savefig(path, format="png")
+        finally:
+            plt.close(figure)
