@@ -18,5 +18,7 @@ def is_crisis(text: str, phrases: tuple[str, ...]) -> bool:
 def crisis_turn(ctx: TurnContext) -> Turn:
     """The hotlines for the worker now; a ticket with the conversation and an alert to every staff member."""
     _ticket, outbox = open_for_worker(ctx, "crisis", everyone=True)
-    urgent = tuple(OutboxItem(item.channel, item.user_id, item.text, "crisis_alert") for item in outbox)
+    urgent = tuple(
+        OutboxItem(item.channel, item.user_id, item.text, "crisis_alert", dedup_key=item.dedup_key) for item in outbox
+    )
     return Turn(Reply(ctx.say("crisis"), IntentId.HANDOFF, 1.0), urgent)
