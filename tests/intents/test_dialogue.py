@@ -197,3 +197,9 @@ def test_every_reply_carries_an_intent_and_a_confidence(worker: Conversation) ->
         reply = worker.say(text)
         assert isinstance(reply.intent, IntentId)
         assert 0.0 <= reply.confidence <= 1.0
+
+
+def test_who_are_you_reads_without_nested_brackets(worker: Conversation) -> None:
+    reply = worker.say("你是谁")
+    assert "（周一至周五 8:30-17:30，法定节假日休息）" in reply.text
+    assert "））" not in reply.text
