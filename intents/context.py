@@ -151,18 +151,18 @@ class TurnContext(Speaks):
         return self.now.astimezone(self.policy.timezone)
 
 
-_NESTED = re.compile(r"（([^（）]*)（([^（）]*)）([^（）]*)）")
+_NESTED = re.compile(r"（([^（）]*)（([^（）]*)））")
 
 
 def render(template: str, facts: Mapping[str, str], **values: object) -> str:
     """Fill `{placeholders}` from the local facts and the given values; the result is stripped.
 
-    A fact in brackets placed inside a sentence's own brackets reads as one bracket on a phone:
+    A fact ending in brackets placed at the end of a sentence's own brackets reads as one bracket on a phone:
     "（周一至周五 8:30-17:30（法定节假日休息））" becomes "（周一至周五 8:30-17:30，法定节假日休息）".
     """
     text = template.format_map({**facts, **values}).strip()
     while True:
-        flattened = _NESTED.sub(lambda m: f"（{m.group(1)}，{m.group(2)}{m.group(3)}）", text)
+        flattened = _NESTED.sub(lambda m: f"（{m.group(1)}，{m.group(2)}）", text)
         if flattened == text:
             return text
         text = flattened
