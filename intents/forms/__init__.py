@@ -1,6 +1,14 @@
 """Slot-filling forms: the engine and every form, registered by name in FORMS."""
 
-from intents.forms.engine import FORM_PAYLOAD, Form, Slot, continue_form, describe_active, form_payload, start_form
+from intents.forms.engine import (
+    FORM_PAYLOAD,
+    Form,
+    Slot,
+    continue_form,
+    describe_active,
+    form_payload,
+    start_form,
+)
 from intents.forms.event_signup import EventSignupForm
 from intents.forms.profile_delete import ProfileDeleteForm
 from intents.forms.wage_arrears import WageArrearsForm

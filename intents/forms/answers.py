@@ -139,7 +139,7 @@ def parse_employer(text: str, ctx: TurnContext) -> str | None:
     if person and 2 <= len(value) <= 24:
         return value
     # A bare name ("鑫达装饰", "王建国"): short, no digits, not a sentence about something else.
-    if 2 <= len(fold(value)) <= 16 and not any(char.isdigit() for char in value) and not _is_place(value, ctx):
-        if not any(word in value for word in _words(ctx, "employer_excluded")):
-            return value
+    plain = not any(char.isdigit() for char in value) and not _is_place(value, ctx)
+    if plain and 2 <= len(fold(value)) <= 16 and not any(w in value for w in _words(ctx, "employer_excluded")):
+        return value
     return None

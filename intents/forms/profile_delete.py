@@ -7,11 +7,11 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from intents.context import TurnContext
+from intents.event_text import cancel_all_signups
 from intents.forms.engine import Slot
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
 from intents.turn import Reply, Turn
-from intents.event_text import cancel_all_signups
 from storage import appointments, cases, users
 
 
