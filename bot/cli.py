@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.errors import BotError
+from bot.errors import BotError, SaidError
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -240,6 +240,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         status: int = args.handler(args, out)
         return status
+    except SaidError as error:
+        print(error, file=sys.stderr)
+        return 1
     except BotError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

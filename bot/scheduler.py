@@ -11,7 +11,7 @@ Every job is idempotent, so a double fire, a take-over or a catch-up run sends n
 - routine reminders: a row per (routine, meeting, staff member), unique, written with the outbox row in one
   transaction; the outbox row carries the dedup key `reminder:<routine>:<meeting UTC>:<staff>` too;
 - event reminders: the outbox dedup key of intents.event_text.queue_reminders;
-- overdue cases: a case is marked overdue once (intents.casework.flag_overdue);
+- overdue cases: a case is marked overdue once (intents.staff.cases.flag_overdue);
 - the December calendar warning: one outbox dedup key per staff member, year and ISO week.
 
 Jobs read rows, not pickled callables, so nothing is lost on restart (state lives in the database: the
@@ -42,9 +42,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import Services
 from bot.report import build_report, previous_month, render_pack
 from bot.routines import Occurrence, Plan, load_plan
-from intents.casework import StaffDesk, flag_overdue
 from intents.context import render
-from intents.event_text import queue_reminders, send
+from intents.event_text import queue_reminders
+from intents.staff.cases import flag_overdue
+from intents.staff.desk import SYSTEM, Desk
 from storage import dialogue_state, events, outbox, reminders, session_scope
 from storage.models import RoutineReminder
 
@@ -290,9 +291,9 @@ class Scheduler:
         services = self.services
         now = self.now()
         with session_scope(services.engine) as session:
-            items = flag_overdue(StaffDesk(session, services.kb, services.policy, now))
-            send(session=session, items=items, now=now)
-        return f"{len(items)} overdue message(s)"
+            desk = Desk.for_operator(session=session, kb=services.kb, policy=services.policy, now=now, staff=SYSTEM)
+            flagged = flag_overdue(desk)
+        return f"{len(flagged)} case(s) flagged overdue"
 
     def expire_abandoned_forms(self) -> str:
         """Clear forms abandoned long past their expiry, and the personal data in their slots."""

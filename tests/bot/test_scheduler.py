@@ -175,9 +175,8 @@ def test_overdue_cases_are_flagged_once(services: Services, clock: FixedClock) -
             session=session, user_id=user.id, facts=facts, urgent=False, local_day=opened.date(), now=opened
         )
     scheduler = Scheduler(services)
-    first = scheduler.flag_overdue_cases()
-    assert first != "0 overdue message(s)"
-    assert scheduler.flag_overdue_cases() == "0 overdue message(s)"
+    assert scheduler.flag_overdue_cases() == "1 case(s) flagged overdue"
+    assert scheduler.flag_overdue_cases() == "0 case(s) flagged overdue"
     assert {row.channel for row in _rows(services, "case_overdue")} == {"staff", "web"}
 
 
