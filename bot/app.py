@@ -13,8 +13,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
+from bot.plan import routine_plan, workday_calendar
 from intents import AidTier, DialoguePolicy, Matcher
 from intents.context import DutyShift
+from intents.staff.routines import Plan
+from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
 from storage.db import DatabaseUrlError
@@ -30,10 +33,15 @@ class Services:
     matcher: Matcher
     policy: DialoguePolicy
     clock: Clock
+    plan: Plan  # the routine meetings, with the working-day calendar the policy also holds
 
 
-def dialogue_policy(settings: Settings) -> DialoguePolicy:
-    """The dialogue's slice of the settings."""
+def dialogue_policy(settings: Settings, calendar: WorkdayCalendar | None = None) -> DialoguePolicy:
+    """The dialogue's slice of the settings, with the working-day calendar (read from its file when not given).
+
+    Raises:
+        ConfigError: the working-day override file is unreadable or malformed.
+    """
     matching = settings.matching
     return DialoguePolicy(
         threshold=matching.threshold,
@@ -62,6 +70,7 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        calendar=calendar or workday_calendar(settings),
     )
 
 
@@ -101,11 +110,13 @@ def build_services(
     # The dictionaries and the index are read-only from here on: keep them out of the garbage collector's
     # scans, which would otherwise walk half a million objects in the middle of a worker's turn.
     gc.freeze()
+    calendar = workday_calendar(settings)
     return Services(
         settings=settings,
         engine=engine,
         kb=kb,
         matcher=matcher,
-        policy=dialogue_policy(settings),
+        policy=dialogue_policy(settings, calendar),
         clock=clock or SystemClock(settings.tz),
+        plan=routine_plan(settings, calendar),
     )

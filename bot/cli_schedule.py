@@ -30,10 +30,10 @@ def _month(value: str) -> tuple[int, int]:
 def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
     """Print the coming meetings with their reminder times and attendees."""
     from bot.config import load_settings
-    from bot.routines import load_plan
+    from bot.plan import routine_plan, workday_calendar
 
     settings = load_settings(args.config)
-    plan = load_plan(settings)
+    plan = routine_plan(settings, workday_calendar(settings))
     start = args.start or settings_today(settings)
     names = {member.id: member.name for member in settings.staff}
     for item in plan.upcoming(start, args.days):

@@ -109,7 +109,7 @@ class StaffMember(_Section):
     web: str = ""  # a web-chat visitor id, for staff who answer from the browser
 
 
-class DutyShift(_Section):
+class DutySettings(_Section):
     """Who covers which weekdays and hours: new cases and hand-offs alert the staff on duty."""
 
     staff: str
@@ -227,7 +227,7 @@ class RoutineSettings(_Section):
 
     @model_validator(mode="after")
     def _known_rule(self) -> RoutineSettings:
-        from bot.routines import parse_rule
+        from intents.staff.routines import parse_rule
 
         parse_rule(self.rule, self.key)  # RuleError (a ValueError) names the routine
         return self
@@ -264,7 +264,7 @@ class Settings(BaseSettings):
     membership: MembershipSettings
     mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
-    duty: list[DutyShift] = []
+    duty: list[DutySettings] = []
     cases: CasesSettings = CasesSettings()
     server: ServerSettings = ServerSettings()
     wechat: WechatSettings = WechatSettings()

@@ -41,11 +41,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app import Services
 from bot.report import build_report, previous_month, render_pack
-from bot.routines import Occurrence, Plan, load_plan
 from intents.context import render
 from intents.event_text import queue_reminders
 from intents.staff.cases import flag_overdue
 from intents.staff.desk import SYSTEM, Desk
+from intents.staff.routines import Occurrence, Plan
 from storage import dialogue_state, events, outbox, reminders, session_scope
 from storage.models import RoutineReminder
 
@@ -194,7 +194,7 @@ class Scheduler:
     ) -> None:
         self.services = services
         self.settings = services.settings.scheduler
-        self.plan = plan or load_plan(services.settings)
+        self.plan = plan or services.plan
         self.lock = lock or leader_lock(services.engine)
         self.runner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self.leading = threading.Event()

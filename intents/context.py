@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from intents.matcher import Matcher
 from intents.turn import Inbound
+from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase
 from storage.models import DialogueState, User
 
@@ -60,6 +61,7 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)  # official working days and overrides
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 from bot.app import Services, dialogue_policy
 from bot.config import Settings, load_settings
+from bot.plan import routine_plan, workday_calendar
 from intents import Matcher
 from knowledge import KnowledgeBase, load_knowledge
 from storage import ensure_schema, make_engine
@@ -90,13 +91,15 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 def make_services(
     settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock
 ) -> Services:
+    calendar = workday_calendar(settings)
     return Services(
         settings=settings,
         engine=engine,
         kb=kb,
         matcher=matcher,
-        policy=dialogue_policy(settings),
+        policy=dialogue_policy(settings, calendar),
         clock=clock,
+        plan=routine_plan(settings, calendar),
     )
 
 

@@ -16,4 +16,5 @@ def with_settings(services: Services, **sections: object) -> Services:
         matcher=services.matcher,
         policy=services.policy,
         clock=services.clock,
+        plan=services.plan,
     )
