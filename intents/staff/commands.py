@@ -11,18 +11,20 @@ from dataclasses import dataclass
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.normalize import clean
-from intents.skills.events import EVENT_COMMANDS, event_staff_command
-from intents.staff import cases, tickets
+from intents.staff import cases, events, tickets
 from intents.staff.desk import Desk, Refusal
 from intents.turn import Reply, Turn
 
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A staff command: how many words it needs after its name, and what it does with them."""
+    """A staff command: how many words it needs after its name, what it does with them, and the intent its
+    reply is logged as; too few words get `help`."""
 
     min_args: int
     run: Callable[[Desk, list[str]], str]
+    intent: IntentId = IntentId.HANDOFF
+    help: str = "staff_help"
 
 
 def _status(desk: Desk, args: list[str]) -> str:
@@ -45,6 +47,11 @@ def _done(desk: Desk, args: list[str]) -> str:
     return desk.say("staff_ticket_closed", ticket=done.number)
 
 
+def _close(desk: Desk, args: list[str]) -> str:
+    done = events.close_event(desk, key=args[0])
+    return desk.say("staff_event_closed", title=done.title, taken=done.taken)
+
+
 COMMANDS: dict[str, Command] = {
     "cases": Command(0, lambda desk, _args: cases.open_cases_text(desk)),
     "case": Command(1, lambda desk, args: cases.case_detail(desk, cases.find_case(desk, number=args[0]))),
@@ -54,6 +61,11 @@ COMMANDS: dict[str, Command] = {
     "reply": Command(2, _reply),
     "done": Command(1, _done),
     "staff": Command(0, lambda desk, _args: desk.say("staff_help")),
+    "events": Command(0, lambda desk, _args: events.events_text(desk), IntentId.EVENT_LIST),
+    "export": Command(
+        1, lambda desk, args: events.roster_text(desk, key=args[0]), IntentId.EVENT_LIST, "staff_event_help"
+    ),
+    "close": Command(1, _close, IntentId.EVENT_LIST, "staff_event_help"),
 }
 
 
@@ -64,7 +76,7 @@ def staff_command(text: str, ctx: TurnContext) -> Turn | None:
         return None
     name = words[0][1:].lower()
     command = COMMANDS.get(name)
-    if command is None and name not in EVENT_COMMANDS:
+    if command is None:
         return None
     try:
         desk = Desk.for_account(
@@ -76,11 +88,9 @@ def staff_command(text: str, ctx: TurnContext) -> Turn | None:
             user_id=ctx.inbound.user_id,
             command=name,
         )
-        if command is None:
-            return event_staff_command(text, ctx)
         args = words[1:]
-        answer = command.run(desk, args) if len(args) >= command.min_args else desk.say("staff_help")
+        answer = command.run(desk, args) if len(args) >= command.min_args else desk.say(command.help)
     except Refusal as refusal:
-        intent = IntentId.OUT_OF_SCOPE if refusal.key == "staff_only" else IntentId.HANDOFF
+        intent = IntentId.OUT_OF_SCOPE if refusal.key == "staff_only" else command.intent
         return Turn(Reply(refusal.render(ctx.say), intent, 1.0))
-    return Turn(Reply(answer, IntentId.HANDOFF, 1.0))
+    return Turn(Reply(answer, command.intent, 1.0))
