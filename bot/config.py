@@ -213,7 +213,7 @@ class EventsSettings(_Section):
 
 
 class RoutineSettings(_Section):
-    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in bot/routines.py."""
+    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in intents/staff/routines.py."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     title: str

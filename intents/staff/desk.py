@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from intents.context import DialoguePolicy, render
+from intents.context import DialoguePolicy, Speaks
 from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
 from knowledge import KnowledgeBase
@@ -42,7 +42,7 @@ class Refusal(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Desk:
+class Desk(Speaks):
     """One staff request: the session (the caller commits), replies, policy (staff, duty, facts), time, actor."""
 
     session: Session
@@ -101,10 +101,6 @@ class Desk:
         """The desk of whoever runs the server (command line, scheduler); `staff` names who acts."""
         return cls(session, kb, policy, now, staff)
 
-    def say(self, key: str, **values: object) -> str:
-        """A replies/*.toml sentence filled with local facts and `values`."""
-        return render(self.kb.reply(key), self.policy.facts, **values)
-
     def joined(self, words: Iterable[str]) -> str:
         """Words joined the way a Chinese list is written (调解中、已结案); "-" for none."""
         return self.kb.reply("list_joiner").join(words) or "-"
@@ -140,7 +136,5 @@ class Desk:
         return OutboxItem(worker.channel, worker.external_id, text, reason)
 
     def send(self, items: Iterable[OutboxItem | None]) -> int:
-        """Write the items as outbox rows in the desk's transaction; returns how many there were."""
-        real = [item for item in items if item is not None]
-        write_outbox(session=self.session, items=real, now=self.now)
-        return len(real)
+        """Write the items as outbox rows in the desk's transaction; returns how many rows were added."""
+        return write_outbox(session=self.session, items=items, now=self.now)
