@@ -14,7 +14,8 @@ from sqlmodel import select
 
 from bot.app import Services
 from bot.config import Settings
-from bot.scheduler import AdvisoryLock, Scheduler
+from bot.leader import AdvisoryLock
+from bot.scheduler import Scheduler
 from intents import Matcher
 from intents.staff.routines import Plan
 from intents.workdays import WorkdayCalendar
