@@ -83,7 +83,8 @@ def settings_today(settings: Any) -> date:
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Write one month's figures as Markdown and a PNG chart of inquiries per day by intent."""
     from bot.cli import services_for
-    from bot.report import build_report, render_chart, render_markdown
+    from bot.report import build_report, render_chart
+    from intents.staff.report import render_markdown
 
     services = services_for(args)
     year, month = args.month

@@ -18,12 +18,13 @@ import socket
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Services
-from bot.report import build_report, previous_month, render_pack
+from bot.report import build_report, previous_month
 from intents.event_text import queue_reminders
 from intents.outbox import write as write_outbox
 from intents.staff.cases import flag_overdue
 from intents.staff.desk import SYSTEM, Desk
 from intents.staff.events import open_series
+from intents.staff.report import render_pack
 from intents.staff.routine_text import RoutineText
 from intents.staff.routines import Occurrence, Plan
 from intents.turn import OutboxItem
