@@ -26,6 +26,7 @@ sys.path.insert(0, str(REPO))
 from bot.app import Services, dialogue_policy  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
+from bot.live_knowledge import LiveKnowledge  # noqa: E402
 from bot.pipeline import process  # noqa: E402
 from bot.plan import routine_plan, workday_calendar  # noqa: E402
 from intents import Inbound, Matcher  # noqa: E402
@@ -81,7 +82,7 @@ def run_path(kb: KnowledgeBase, texts: list[str], rounds: int) -> tuple[list[flo
     calendar = workday_calendar(settings)
     policy = dialogue_policy(settings, calendar)
     plan = routine_plan(settings, calendar)
-    services = Services(settings, engine, kb, matcher, policy, SystemClock(settings.tz), plan)
+    services = Services(settings, engine, LiveKnowledge(kb, matcher), policy, SystemClock(settings.tz), plan)
     clock = services.clock
     for text in texts[:20]:  # warm up: jieba dictionary, caches
         process(services, Inbound("bench", "warm", text, uuid.uuid4().hex, clock.now()))

@@ -55,7 +55,7 @@ class HistoryEntry:
 
     at: datetime
     actor: str
-    kind: str  # opened | assigned | status | info | overdue
+    kind: str  # opened | assigned | status | info | note | overdue
     from_status: str | None
     to_status: str | None
     note: str | None
@@ -121,15 +121,36 @@ def find_case(desk: Desk, *, number: str) -> Case:
     return case
 
 
-def list_cases(desk: Desk, *, status: str | None = None, open_only: bool = False) -> list[Case]:
-    """Cases, urgent first then oldest first: of one status (code or label), open ones only, or all.
+def list_cases(
+    desk: Desk,
+    *,
+    status: str | None = None,
+    open_only: bool = False,
+    urgent: bool = False,
+    overdue: bool = False,
+    mine: str | None = None,
+) -> list[Case]:
+    """Cases, urgent first then oldest first: of one status (code or label) or all, and optionally only the
+    open ones (not finished), the urgent ones, the overdue ones still without agreement, or those of `mine`.
 
     Raises:
         Refusal: ("staff_status_unknown") `status` names no status.
     """
     code = parse_status(desk, word=status) if status else None
     found = cases.list_cases(session=desk.session, status=code)
-    return [case for case in found if case.status not in cases.FINISHED] if open_only else found
+    return [
+        case
+        for case in found
+        if (not open_only or case.status not in cases.FINISHED)
+        and (not urgent or case.urgent)
+        and (not overdue or (case.overdue_at is not None and case.status in cases.OPEN_STATUSES))
+        and (mine is None or case.assigned_staff == mine)
+    ]
+
+
+def sees_personal(case: Case, staff: str) -> bool:
+    """Whether this staff member may see the worker's phone and ID numbers unmasked: only the assigned mediator."""
+    return case.assigned_staff is not None and case.assigned_staff == staff
 
 
 def case_record(desk: Desk, case: Case, *, history: bool = True) -> CaseRecord:
@@ -196,6 +217,8 @@ def _history_words(desk: Desk, entry: HistoryEntry) -> str:
         return desk.say("event_info", note=entry.note or "")
     if entry.kind == "overdue":
         return desk.say("event_overdue")
+    if entry.kind == "note":
+        return desk.say("event_internal_note", note=entry.note or "")
     return desk.say(
         "event_status",
         from_status=status_label(entry.from_status, desk.say) if entry.from_status else "",
@@ -298,6 +321,18 @@ def change_status(desk: Desk, *, number: str, status: str, note: str = "") -> St
     text = desk.say("case_update_worker", number=case.number, status=label, note=note)
     told = desk.send([desk.to_worker(case.user_id, text, "case_update")])
     return StatusChanged(case.number, code, label, told > 0)
+
+
+def add_note(desk: Desk, *, number: str, text: str) -> str:
+    """An internal note on the case by the desk's staff member: in its history for staff, never sent to the
+    worker. Returns the case number.
+
+    Raises:
+        Refusal: ("staff_case_not_found").
+    """
+    case = find_case(desk, number=number)
+    cases.add_note(session=desk.session, case=case, text=text, actor=desk.staff, now=desk.now)
+    return case.number
 
 
 def flag_overdue(desk: Desk) -> list[str]:
