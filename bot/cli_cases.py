@@ -147,7 +147,7 @@ def register(commands: Any) -> None:
     assign.set_defaults(handler=cmd_cases_assign)
     status = case_commands.add_parser("status", help="move a case to a new status; the worker is told")
     status.add_argument("number")
-    status.add_argument("status", help="code (mediating …) or label (调解中 …)")
+    status.add_argument("status", help="status code (mediating …) or its Chinese label")
     status.add_argument("--note", required=True)
     status.add_argument("--by", default=None, help="who is making the change (staff id)")
     status.set_defaults(handler=cmd_cases_status)
