@@ -2,22 +2,30 @@
 
 from knowledge.loader import load_knowledge
 from knowledge.model import (
+    ArticleChange,
     FaqEntry,
     KnowledgeBase,
     KnowledgeError,
     LawArticle,
     LawRef,
+    LawStatus,
     LawText,
+    LocalRule,
     SynonymGroup,
+    TextNotAtHand,
 )
 
 __all__ = [
+    "ArticleChange",
     "FaqEntry",
     "KnowledgeBase",
     "KnowledgeError",
     "LawArticle",
     "LawRef",
+    "LawStatus",
     "LawText",
+    "LocalRule",
     "SynonymGroup",
+    "TextNotAtHand",
     "load_knowledge",
 ]
