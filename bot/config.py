@@ -39,6 +39,7 @@ class StationSettings(_Section):
     labor_hotline: str = "12333"
     legal_aid_hotline: str = "12348"
     crisis_hotline: str = "12356"
+    housing_fund_hotline: str = "12329"
 
 
 class DatabaseSettings(_Section):
@@ -362,6 +363,7 @@ class Settings(BaseSettings):
             "labor_hotline": station.labor_hotline,
             "legal_aid_hotline": station.legal_aid_hotline,
             "crisis_hotline": station.crisis_hotline,
+            "housing_fund_hotline": station.housing_fund_hotline,
             "aid_tiers": aid_tiers,
             "membership_dues": self.membership.dues,
             "mutual_aid_plan": self.mutual_aid.plan,

@@ -198,3 +198,15 @@ class KnowledgeBase:
             if name in law.names:
                 return law
         return None
+
+    def cite(self, provision: str) -> str:
+        """A provision written like a ref ("劳动争议司法解释二第二十一条") with the text's full title, for a worker.
+
+        Works for laws at hand and texts not at hand; an unknown name is kept as written.
+        """
+        name, mark, rest = provision.partition("第")
+        article = mark + rest if mark and rest.endswith("条") else ""
+        name = name if article else provision
+        titles = {n: law.title for law in self.laws for n in law.names}
+        titles |= {n: other.title for other in self.not_at_hand for n in other.names}
+        return f"《{titles.get(name, name)}》{article}"
