@@ -23,8 +23,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.app import Services
 from bot.channels import Channel, ChannelError, PayloadTooLarge, Runtime, enabled_channels
 from bot.metrics import Metrics
-from bot.outbox import Sender
 from bot.scheduler import Scheduler
+from bot.sender import Sender
 from storage import outbox, session_scope
 
 log = logging.getLogger(__name__)
