@@ -31,7 +31,7 @@ from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
 from intents.understand import lacks_labour_evidence, story_turn
-from knowledge.numerals import parse_chinese
+from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
 
@@ -179,7 +179,13 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
     if article is None:
         missing = ctx.say("law_article_missing", title=law.title, number=number, count=len(law.articles))
         return Turn(Reply(missing, intent, 0.9))
-    return Turn(Reply(ctx.say("law_article", title=law.title, article=article.text), intent, 1.0))
+    text = ctx.say("law_article", title=law.title, article=article.text)
+    # A repealed or replaced provision is still quoted (workers read it in old contracts), but never as the law now.
+    for change in law.changes_of(number):
+        part = f"第{to_chinese(change.paragraph)}款" if change.paragraph else "本条"
+        since = f"{change.since.year}年{change.since.month}月{change.since.day}日"
+        text += "\n" + ctx.say(f"law_article_{change.kind}", part=part, by=ctx.kb.cite(change.by), since=since)
+    return Turn(Reply(text, intent, 1.0))
 
 
 def _pick_choice(text: str, options: list[str], ctx: TurnContext) -> Turn | None:

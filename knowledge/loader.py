@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from knowledge.laws import LawLookup, load_laws
+from knowledge.laws import LawLookup, load_laws, load_not_at_hand
 from knowledge.model import Concept, FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
@@ -30,8 +31,20 @@ def _strings(path: Path, key: str, value: object) -> tuple[str, ...]:
     return tuple(item.strip() for item in value if item.strip())
 
 
+def _reviewed(path: Path, key: str, value: object) -> date | None:
+    """A `reviewed` date: the file's default (top-level key) or an entry's own, as a TOML date."""
+    if value is None:
+        return None
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    raise KnowledgeError(path, key, "must be a date like 2026-11-30 (TOML date, no quotes)")
+
+
 def _entries(path: Path, lookup: LawLookup) -> list[FaqEntry]:
     data = _read_toml(path)
+    # One `reviewed = …` at the top of a file covers its entries; an entry's own `reviewed` overrides it,
+    # so reviewing one answer touches one line and two people editing a file rarely collide.
+    file_reviewed = _reviewed(path, "reviewed", data.get("reviewed"))
     entries: list[FaqEntry] = []
     for position, item in enumerate(data.get("entry", [])):
         key = f"entry[{position}]"
@@ -58,6 +71,7 @@ def _entries(path: Path, lookup: LawLookup) -> list[FaqEntry]:
                 detail=str(item.get("detail", "")).strip(),
                 source=path.name,
                 action=str(item.get("action", "")).strip(),
+                reviewed=_reviewed(path, f"{key}.reviewed", item.get("reviewed")) or file_reviewed,
             )
         )
     return entries
@@ -168,4 +182,5 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         by_id={entry.id: entry for entry in entries},
         concepts=concepts,
         domain_entries=domain_entries,
+        not_at_hand=load_not_at_hand(root / "laws"),
     )
