@@ -215,18 +215,25 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.config import load_settings
     from intents import IntentId
     from intents.skills import ACTIONS
+    from intents.calculators import RULE_KEYS
     from knowledge.check import check_knowledge
+    from knowledge.check_calculators import check_calculators
 
     settings = load_settings(args.config)
     kb = load_kb()
     problems = check_knowledge(
         kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts(), valid_actions=ACTIONS
     )
+    problems += check_calculators(kb, required=RULE_KEYS)
     for problem in problems:
         print(problem, file=out)
     entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)
     status = f"{len(problems)} problem(s)" if problems else "ok"
-    print(f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws: {status}", file=out)
+    print(
+        f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws, "
+        f"{len(kb.constants)} calculator constants: {status}",
+        file=out,
+    )
     return 1 if problems else 0
 
 
