@@ -214,8 +214,8 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.app import load_kb
     from bot.config import load_settings
     from intents import IntentId
-    from intents.skills import ACTIONS
     from intents.calculators import RULE_KEYS
+    from intents.skills import ACTIONS
     from knowledge.check import check_knowledge
     from knowledge.check_calculators import check_calculators
 

@@ -44,7 +44,7 @@ def _has(folded: str, ctx: TurnContext, words: str) -> bool:
 def calculator_for(text: str, ctx: TurnContext) -> Form | None:
     """The calculator form this message asks for, or None when it is not a calculation question."""
     folded = fold(text)
-    if not _has(folded, ctx, "calc_ask") or _has(folded, ctx, "calc_not_work") and not _has(folded, ctx, "calc_injury"):
+    if not _has(folded, ctx, "calc_ask") or (_has(folded, ctx, "calc_not_work") and not _has(folded, ctx, "calc_injury")):
         return None
     name = next((form for words, form in _TOPICS if _has(folded, ctx, words)), None)
     if name == LeaveDaysForm.name and _has(folded, ctx, "calc_leave_pay"):

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from intents.calculators.money import cents, share
-from intents.calculators.severance import MONTHS_PER_YEAR
 from intents.calculators.rules import Rules
+from intents.calculators.severance import MONTHS_PER_YEAR
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ from intents.calculators import (
     leave_days,
     maternity_leave,
     overtime,
+    reading,
     severance,
     untaken_leave_pay,
 )
-from intents.calculators import reading
 from intents.context import TurnContext
 from intents.forms.engine import Slot
 from intents.ids import IntentId
@@ -111,7 +111,7 @@ def _days(text: str, _ctx: TurnContext) -> str | None:
     return str(number) if number is not None and 0 < number <= 366 else None
 
 
-def _days_in(text: str, ctx: TurnContext) -> str | None:
+def _days_in(text: str, _ctx: TurnContext) -> str | None:
     found = reading.quantity(text)
     return str(found[0]) if found is not None and found[1] == "day" and found[0] <= 366 else None
 
@@ -134,10 +134,10 @@ def _babies(text: str, _ctx: TurnContext) -> int | None:
     return reading.babies(text)
 
 
-def _babies_in(text: str, ctx: TurnContext) -> int | None:
+def _babies_in(text: str, _ctx: TurnContext) -> int | None:
     # In the first message only a named multiple birth counts ("一个宝宝" alone may be about something else).
     found = reading.babies(text)
-    return found if found is not None and found > 1 or "胞胎" in text else None
+    return found if found is not None and found > 1 else None
 
 
 # --- wording results ---
