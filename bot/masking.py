@@ -1,4 +1,6 @@
-"""Masking personal data (mobile phones, ID-card numbers, bank cards) in logs and in history shown to staff."""
+"""Masking personal data (mobile phones, ID-card numbers, bank cards) in logs and in history shown to staff.
+
+`bot.logs` puts the MaskingFilter on the process's log handler."""
 
 from __future__ import annotations
 
@@ -25,13 +27,3 @@ class MaskingFilter(logging.Filter):
         record.msg = mask_personal(record.getMessage())
         record.args = None
         return True
-
-
-def setup_logging(level: int = logging.INFO) -> None:
-    """Log to stderr with personal data masked."""
-    handler = logging.StreamHandler()
-    handler.addFilter(MaskingFilter())
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)

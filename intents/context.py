@@ -85,8 +85,24 @@ class DialoguePolicy:
         return self.staff_ids
 
 
+class Speaks:
+    """The one `say`: a replies/*.toml sentence filled with the local facts and `values`.
+
+    Mixed into whatever holds the knowledge base and the dialogue policy (a turn, the staff desk, event texts),
+    so every sentence a worker or staff member reads is filled the same way.
+    """
+
+    __slots__ = ()
+    kb: KnowledgeBase
+    policy: DialoguePolicy
+
+    def say(self, key: str, **values: object) -> str:
+        """The fixed sentence `key` from replies/*.toml, filled with local facts and `values`."""
+        return render(self.kb.reply(key), self.policy.facts, **values)
+
+
 @dataclass(slots=True)
-class TurnContext:
+class TurnContext(Speaks):
     """Everything one turn works with. `session` belongs to the caller, who commits once per turn."""
 
     session: Session
@@ -103,10 +119,6 @@ class TurnContext:
         """The user's database id."""
         assert self.user.id is not None
         return self.user.id
-
-    def say(self, key: str, **values: object) -> str:
-        """The fixed sentence `key` from replies/*.toml, filled with local facts and `values`."""
-        return render(self.kb.reply(key), self.policy.facts, **values)
 
     def local_now(self) -> datetime:
         """The current time in the station's time zone."""

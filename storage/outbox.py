@@ -6,11 +6,10 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select, update
 
-from storage.models import InboundMessage, Outbox, User, table
+from storage.db import insert_ignore
+from storage.models import InboundMessage, Outbox, User
 
 
 def enqueue(
@@ -29,24 +28,23 @@ def enqueue(
     Returns:
         True when a row was added, False when `dedup_key` was already there.
     """
-    values = {
-        "channel": channel,
-        "recipient": recipient,
-        "text": text,
-        "reason": reason,
-        "status": "pending",
-        "attempts": 0,
-        "not_before": not_before or now,
-        "created_at": now,
-        "dedup_key": dedup_key,
-    }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table(Outbox)).values(**values).on_conflict_do_nothing().returning(table(Outbox).c.id)
-    result = session.execute(statement)
-    return result.scalar() is not None
+    row_id = insert_ignore(
+        session,
+        Outbox,
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        reason=reason,
+        status="pending",
+        attempts=0,
+        not_before=not_before or now,
+        created_at=now,
+        dedup_key=dedup_key,
+    )
+    return row_id is not None
 
 
-# Delivery, for the sender (bot/outbox.py). Status moves: pending → sending (claimed) → sent | pending (retry)
+# Delivery, for the sender (bot/sender.py). Status moves: pending → sending (claimed) → sent | pending (retry)
 # | held (WeChat's 48-hour window closed: wait for the user's next message) | dead (given up).
 UNDELIVERED = ("pending", "sending", "held")
 
@@ -161,22 +159,20 @@ def record_answer(
     Returns:
         The new row's id, or None when another path already answered.
     """
-    values = {
-        "channel": channel,
-        "recipient": recipient,
-        "text": text,
-        "reason": reason,
-        "status": "sent" if sent else "pending",
-        "attempts": 1 if sent else 0,
-        "not_before": now,
-        "created_at": now,
-        "sent_at": now if sent else None,
-        "dedup_key": dedup_key,
-    }
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table(Outbox)).values(**values).on_conflict_do_nothing().returning(table(Outbox).c.id)
-    found: int | None = session.execute(statement).scalar()
-    return found
+    return insert_ignore(
+        session,
+        Outbox,
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        reason=reason,
+        status="sent" if sent else "pending",
+        attempts=1 if sent else 0,
+        not_before=now,
+        created_at=now,
+        sent_at=now if sent else None,
+        dedup_key=dedup_key,
+    )
 
 
 def backlog(*, session: Session) -> dict[tuple[str, str], int]:
