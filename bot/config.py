@@ -135,6 +135,32 @@ class CasesSettings(_Section):
     overdue_days: int = Field(15, ge=1)
 
 
+class RegionSettings(_Section):
+    """Local figures the calculators use, each with the year it applies to and where it was published.
+
+    A figure left at 0 is "not filled in": the calculators then say so instead of applying it (the cap of
+    《劳动合同法》第四十七条, the minimum-wage floor, local extra maternity days).
+    """
+
+    name: str = ""  # e.g. 北京市: the region whose figures these are
+    average_monthly_wage: float = Field(0, ge=0)  # 上年度职工月平均工资 (yuan)
+    average_monthly_wage_year: int = 0
+    average_monthly_wage_source: str = ""
+    minimum_monthly_wage: float = Field(0, ge=0)  # 月最低工资标准 (yuan)
+    minimum_monthly_wage_year: int = 0
+    minimum_monthly_wage_source: str = ""
+    maternity_extra_days: int = Field(0, ge=0, le=365)  # days local rules add to the national 98
+    maternity_extra_days_year: int = 0
+    maternity_extra_days_source: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> RegionSettings:
+        for figure in ("average_monthly_wage", "minimum_monthly_wage", "maternity_extra_days"):
+            if getattr(self, figure) and not (getattr(self, f"{figure}_year") and getattr(self, f"{figure}_source")):
+                raise ValueError(f"region.{figure} is set: set region.{figure}_year and region.{figure}_source too")
+        return self
+
+
 class ServerSettings(_Section):
     """The HTTP server of `python -m bot serve`."""
 
@@ -290,6 +316,7 @@ class Settings(BaseSettings):
     staff: list[StaffMember] = []
     duty: list[DutyShift] = []
     cases: CasesSettings = CasesSettings()
+    region: RegionSettings = RegionSettings()
     server: ServerSettings = ServerSettings()
     console: ConsoleSettings = ConsoleSettings()
     wechat: WechatSettings = WechatSettings()

@@ -1,13 +1,15 @@
 """handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
 channel events → button payloads → crisis → staff command → staff's "收到" → (open ticket: copy to staff) → active form,
-pending offer or choice (or their expiry) → "详细说明" → a law article by number → matcher → confidence and
+pending offer or choice (or their expiry) → "详细说明" → a law article by number → a calculation with the
+worker's numbers → matcher → confidence and
 margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations
 
 from intents import tickets
+from intents.calculate import calculation_turn
 from intents.clarify import CHOICE_FORM, clarify, not_understood
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
@@ -137,6 +139,9 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     decided = story_turn(text, ctx)  # another field of law, or a wage story complete enough for the intake
     if decided is not None:
         return decided
+    calculated = calculation_turn(text, ctx)  # "干了五年，月薪八千，能赔多少": the worker's own numbers
+    if calculated is not None:
+        return calculated
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
