@@ -106,7 +106,6 @@ class StaffMember(_Section):
     role: str = ""
     telegram: str = ""
     wechat: str = ""
-    web: str = ""  # a web-chat visitor id, for staff who answer from the browser
 
 
 class DutyShift(_Section):
@@ -141,6 +140,7 @@ class ServerSettings(_Section):
     max_body_bytes: int = Field(65536, ge=1024)
     passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
     web_chat: bool = True  # the web chat page at / and /api/chat
+    cookie_secret: str = ""  # signs the visitor cookie (UNIONBOT_SERVER_COOKIE_SECRET); empty: kept in the database
 
 
 class WechatSettings(_Section):
@@ -149,8 +149,9 @@ class WechatSettings(_Section):
     token: str = ""
     appid: str = ""
     secret: str = ""
-    aes_key: str = ""  # EncodingAESKey (43 characters): compatible and safe modes
+    aes_key: str = ""  # EncodingAESKey (43 characters): with it only encrypted (safe/compatible) messages are taken
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    timestamp_window_seconds: int = Field(300, ge=30, le=3600)  # a signed request older or newer is refused
 
     @property
     def enabled(self) -> bool:

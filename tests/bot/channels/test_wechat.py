@@ -106,12 +106,18 @@ def wechat_api() -> Iterator[tuple[FakeWechatApi, str]]:
 
 @pytest.fixture
 def wechat_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
+    """明文模式: no AES key."""
     settings = WechatSettings(
-        token=wire.TOKEN,
-        appid=wire.APPID,
-        secret=wire.SECRET,
-        aes_key=wire.AES_KEY,
-        api_base_url=wechat_api[1],
+        token=wire.TOKEN, appid=wire.APPID, secret=wire.SECRET, api_base_url=wechat_api[1]
+    )
+    return with_settings(services, wechat=settings)
+
+
+@pytest.fixture
+def safe_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
+    """安全模式: an AES key is configured, so only encrypted messages are taken."""
+    settings = WechatSettings(
+        token=wire.TOKEN, appid=wire.APPID, secret=wire.SECRET, aes_key=wire.AES_KEY, api_base_url=wechat_api[1]
     )
     return with_settings(services, wechat=settings)
 
@@ -146,8 +152,8 @@ def test_plaintext_message_gets_a_passive_answer(wechat_services: Services) -> N
 
 
 @pytest.mark.parametrize("compatible", [False, True])
-def test_safe_and_compatible_modes_decrypt_and_encrypt(wechat_services: Services, compatible: bool) -> None:
-    with LiveServer(create_app(wechat_services)) as server:
+def test_safe_and_compatible_modes_decrypt_and_encrypt(safe_services: Services, compatible: bool) -> None:
+    with LiveServer(create_app(safe_services)) as server:
         response = _post(
             server.url, wire.encrypted(wire.text_xml("o-aes", "怎么加入工会"), compatible=compatible)
         )
@@ -156,10 +162,10 @@ def test_safe_and_compatible_modes_decrypt_and_encrypt(wechat_services: Services
     assert plain["ToUserName"] == "o-aes" and "工会" in plain["Content"]
 
 
-def test_a_forged_msg_signature_is_refused(wechat_services: Services) -> None:
+def test_a_forged_msg_signature_is_refused(safe_services: Services) -> None:
     signed = wire.encrypted(wire.text_xml("o-aes", "你好"))
     forged = wire.Signed(signed.query.replace("msg_signature=", "msg_signature=0"), signed.body)
-    with LiveServer(create_app(wechat_services)) as server:
+    with LiveServer(create_app(safe_services)) as server:
         assert _post(server.url, forged).status_code == 403
 
 
