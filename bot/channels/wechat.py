@@ -76,8 +76,13 @@ def to_inbound(msg: BaseMessage, now: datetime) -> Inbound | None:
     """The pipeline's Inbound for one WeChat message or event; None when there is nothing to answer.
 
     Text; voice by its speech Recognition (None without it); follow, unfollow and menu clicks as typed kinds.
+
+    Raises:
+        ValueError: no sender, or a CreateTime or MsgId that is not a number (WeChat never sends such).
     """
-    key, user = message_key(msg), str(msg.source)
+    if not isinstance(msg.source, str) or not msg.source or not isinstance(msg.time, int | datetime):
+        raise ValueError("a WeChat message names its sender and its time")
+    key, user = message_key(msg), msg.source
     if msg.type == "text":
         return Inbound("wechat", user, cut(str(msg.content or "")), key, now)
     if msg.type == "voice":

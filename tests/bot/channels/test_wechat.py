@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -17,7 +16,7 @@ import bot.channels.wechat as wechat_module
 from bot.app import Services
 from bot.channels import BadPayload
 from bot.channels.wechat import delivery_of, message_key, render, safe_xml, to_inbound
-from bot.config import ServerSettings, WechatSettings
+from bot.config import ServerSettings
 from bot.server import create_app
 from intents import Button, IntentId, Reply
 from knowledge import KnowledgeBase
@@ -95,31 +94,6 @@ def test_window_closed_holds_and_a_gone_user_is_dead() -> None:
 
 
 # --- over loopback HTTP -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def wechat_api() -> Iterator[tuple[FakeWechatApi, str]]:
-    api = FakeWechatApi()
-    with LiveServer(api.app) as server:
-        yield api, f"{server.url}/cgi-bin/"
-
-
-@pytest.fixture
-def wechat_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
-    """明文模式: no AES key."""
-    settings = WechatSettings(
-        token=wire.TOKEN, appid=wire.APPID, secret=wire.SECRET, api_base_url=wechat_api[1]
-    )
-    return with_settings(services, wechat=settings)
-
-
-@pytest.fixture
-def safe_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
-    """安全模式: an AES key is configured, so only encrypted messages are taken."""
-    settings = WechatSettings(
-        token=wire.TOKEN, appid=wire.APPID, secret=wire.SECRET, aes_key=wire.AES_KEY, api_base_url=wechat_api[1]
-    )
-    return with_settings(services, wechat=settings)
 
 
 def _post(url: str, signed: wire.Signed) -> httpx.Response:
