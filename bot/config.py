@@ -324,6 +324,25 @@ class Settings(BaseSettings):
         """The station's time zone."""
         return ZoneInfo(self.timezone)
 
+    def secret_values(self) -> list[str]:
+        """Every credential in the settings (for log masking): channel tokens and secrets, keys, DB password."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        values = [
+            self.telegram.token,
+            self.telegram.secret,
+            self.wechat.token,
+            self.wechat.secret,
+            self.wechat.aes_key,
+            self.server.cookie_secret,
+        ]
+        try:
+            values.append(make_url(self.database.url).password or "")
+        except ArgumentError:
+            pass
+        return [value for value in values if value]
+
     def facts(self) -> dict[str, str]:
         """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""
         station = self.station
