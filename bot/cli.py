@@ -70,10 +70,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, doctor
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups.append(cli_schedule.register)
+    groups += [cli_schedule.register, doctor.register]
     return groups
 
 
