@@ -97,7 +97,7 @@ def _ask_one(services: Services, user: str, text: str, channel: str = "console")
         message_id=uuid.uuid4().hex,
         received_at=services.clock.now(),
     )
-    return process(services, inbound)
+    return process(services, inbound).reply
 
 
 def _reply_json(reply: Reply) -> str:
@@ -234,7 +234,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run one command; returns the exit status."""
     out = out or sys.stdout
     args = _parser().parse_args(argv)
-    from bot.masking import setup_logging
+    from bot.logs import setup_logging
 
     setup_logging(logging.WARNING)
     try:

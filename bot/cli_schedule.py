@@ -98,7 +98,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_schedule_run(args: argparse.Namespace, out: TextIO) -> int:
     """Run the scheduler in the foreground (standing by while another process leads) until interrupted."""
     from bot.cli import services_for
-    from bot.masking import setup_logging
+    from bot.logs import setup_logging
     from bot.scheduler import Scheduler
 
     setup_logging()

@@ -27,7 +27,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     import uvicorn
 
     from bot.cli import services_for
-    from bot.masking import setup_logging
+    from bot.logs import setup_logging
     from bot.server import create_app
 
     setup_logging()
@@ -44,7 +44,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:
     """Fetch Telegram updates by long polling and answer them; the outbox sender runs alongside."""
     from bot.cli import services_for
-    from bot.masking import setup_logging
+    from bot.logs import setup_logging
 
     setup_logging()
     services = services_for(args)
@@ -60,7 +60,7 @@ async def _poll(services: Any) -> None:
     from bot.channels import Runtime
     from bot.channels.telegram import TelegramChannel
     from bot.metrics import Metrics
-    from bot.outbox import Sender
+    from bot.sender import Sender
 
     metrics = Metrics()
     runtime = Runtime(services, metrics)

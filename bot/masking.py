@@ -1,18 +1,16 @@
 """Masking personal data (mobile phones, ID-card numbers, bank cards) and secrets in logs, and personal data in
 history shown to staff.
 
-Every log line goes through `MaskingFormatter`, which masks the whole formatted record — message, exception
-text and traceback alike — so a phone in an SQL parameter of a traceback or a bot token in a URL never reaches
-the log.
+`bot.logs` formats every log line with `MaskingFormatter`, which masks the whole formatted record — message,
+exception text and traceback alike — so a phone in an SQL parameter of a traceback or a bot token in a URL never
+reaches the log.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import sys
 from collections.abc import Iterable
-from typing import TextIO
 
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 _BANK_CARD = re.compile(r"(?<!\d)(\d{4})\d{8,11}(\d{4})(?!\d)")
@@ -23,7 +21,6 @@ _SECRET_PARAM = re.compile(
 )
 _URL_PASSWORD = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^:/@\s]+):([^@\s]+)@")
 HIDDEN = "***"
-QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler.executors")  # chatty, and httpx logs every URL
 
 
 def mask_personal(text: str) -> str:
@@ -55,16 +52,3 @@ class MaskingFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """The record's full text (message, exception, stack), masked."""
         return mask_personal(mask_secrets(super().format(record), self.secrets))
-
-
-def setup_logging(
-    level: int = logging.INFO, *, secrets: Iterable[str] = (), stream: TextIO | None = None
-) -> None:
-    """Log to stderr (or `stream`) with secrets and personal data masked; quiet the HTTP client loggers."""
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets=secrets))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(level, logging.WARNING))

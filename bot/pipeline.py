@@ -1,9 +1,15 @@
-"""The one path for every channel: record the inbound message (dedup) → dialogue → reply log + outbox, one transaction."""
+"""The one path for every channel: record the inbound message (dedup) → dialogue → reply log + outbox, one transaction.
+
+Besides the turn, the pipeline offers the adapters the little they need of the outbox, so that no adapter opens
+a transaction: claiming the one answer to a message (`claim_answer`), putting an answer that could not be sent
+back to the sender (`answer_not_sent`), and the rows waiting for a visitor without push (`waiting_for`).
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,7 +17,7 @@ from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
 from intents.outbox import write as write_outbox
-from storage import dialogue_state, messages, session_scope, users
+from storage import dialogue_state, messages, nonces, outbox, session_scope, users
 from storage.models import ReplyLog
 
 log = logging.getLogger(__name__)
@@ -32,12 +38,7 @@ class Processed:
     is_new: bool
 
 
-def process(services: Services, inbound: Inbound) -> Reply:
-    """Handle one inbound message exactly once and return the reply the user sees (see `process_once`)."""
-    return process_once(services, inbound).reply
-
-
-def process_once(services: Services, inbound: Inbound) -> Processed:
+def process(services: Services, inbound: Inbound) -> Processed:
     """Handle one inbound message exactly once and return the reply the user sees.
 
     The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
@@ -109,3 +110,60 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             now=services.clock.now(),
         )
     return Processed(reply, is_new=True)
+
+
+def claim_answer(
+    services: Services, *, channel: str, recipient: str, message_id: str, text: str, late: bool = False
+) -> int | None:
+    """Claim the one answer to the inbound message `message_id`: a row for the first caller only.
+
+    Not `late`: the adapter gives the answer itself (WeChat's passive reply, Telegram's sendMessage right
+    after), recorded as sent so a retry or a second process never sends it again. `late`: the answer is
+    queued for the sender (WeChat's customer-service API after the 4 s budget); with no text it is recorded
+    as answered, nothing to send.
+
+    Returns:
+        The new row's id, or None when another path already answered this message.
+    """
+    with session_scope(services.engine) as session:
+        return outbox.record_answer(
+            session=session,
+            channel=channel,
+            recipient=recipient,
+            text=text,
+            reason="late_reply" if late else "reply",
+            dedup_key=f"{channel}:{message_id}",
+            now=services.clock.now(),
+            sent=not late or not text,
+        )
+
+
+def answer_not_sent(
+    services: Services, row_id: int, *, retry: bool, retry_after: float | None, error: str
+) -> None:
+    """An answer claimed with `claim_answer` did not leave: the sender retries it (after `retry_after`
+    seconds when the platform said so), or, when it may have been delivered or never can be, gives it up."""
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        if retry:
+            not_before = now + timedelta(seconds=retry_after or 0)
+            outbox.mark_retry(session=session, row_id=row_id, not_before=not_before, error=error)
+        else:
+            outbox.mark_dead(session=session, row_id=row_id, error=error)
+
+
+def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str]:
+    """The texts of the rows waiting for one recipient of a channel without push, marked shown."""
+    with session_scope(services.engine) as session:
+        rows = outbox.take_for_recipient(
+            session=session, channel=channel, recipient=recipient, now=services.clock.now()
+        )
+        return [row.text for row in rows]
+
+
+def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:
+    """Record a signed platform request in the replay store every process shares (see storage.nonces)."""
+    with session_scope(services.engine) as session:
+        return nonces.remember(
+            session=session, key=key, body_sha256=body_sha256, now=services.clock.now(), keep=keep
+        )

@@ -16,7 +16,7 @@ Every job is idempotent, so a double fire, a take-over or a catch-up run sends n
 
 Jobs read rows, not pickled callables, so nothing is lost on restart (state lives in the database: the
 reminder rows and `scheduler_jobs`); on taking the lead every job runs once at once to catch up.
-Outbox delivery and its retries are the sender's (bot/outbox.py), which runs in every `serve` process.
+Outbox delivery and its retries are the sender's (bot/sender.py), which runs in every `serve` process.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from storage.models import RoutineReminder
 
 log = logging.getLogger(__name__)
 
-STAFF = "staff"  # outbox rows to a staff member by id; the sender finds their account (bot/outbox.py)
+STAFF = "staff"  # outbox rows to a staff member by id; the sender finds their account (bot/sender.py)
 LOCK_KEY = int.from_bytes(b"unionbot", "big")  # the advisory lock's key (fits PostgreSQL's bigint)
 REASON_ROUTINE = "routine_reminder"
 REASON_REPEAT = "routine_repeat"

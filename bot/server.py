@@ -24,8 +24,8 @@ from bot import reach
 from bot.app import Services
 from bot.channels import Channel, ChannelError, PayloadTooLarge, Runtime, enabled_channels
 from bot.metrics import Metrics
-from bot.outbox import Sender
 from bot.scheduler import Scheduler
+from bot.sender import Sender
 from storage import outbox, session_scope
 
 log = logging.getLogger(__name__)

@@ -46,7 +46,7 @@ def enqueue(
     return result.scalar() is not None
 
 
-# Delivery, for the sender (bot/outbox.py). Status moves: pending → sending (claimed) → sent | pending (retry)
+# Delivery, for the sender (bot/sender.py). Status moves: pending → sending (claimed) → sent | pending (retry)
 # | held (WeChat's 48-hour window closed: wait for the user's next message) | dead (given up).
 UNDELIVERED = ("pending", "sending", "held")
 

@@ -9,9 +9,9 @@ from bot.channels.base import (
     Delivery,
     OutboxRow,
     PayloadTooLarge,
-    Runtime,
     SignatureError,
 )
+from bot.runtime import Runtime
 
 __all__ = [
     "BadPayload",

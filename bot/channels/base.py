@@ -1,5 +1,7 @@
 """The channel contract: a Channel mounts routes and delivers outbox rows; Delivery says how it went.
 
+This module is what an adapter and the sender agree on; it knows nothing of the pipeline or the database.
+
 ChannelError (a BotError)
 ├── SignatureError     the request is not from the platform (bad signature / secret token) → 403
 ├── BadPayload         the body cannot be parsed, or is unsafe XML (entities, DTD) → 400
@@ -10,24 +12,15 @@ from __future__ import annotations
 
 import json
 import re
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import ClassVar, Literal, Protocol, TypeVar
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Protocol
 
-import anyio
-import anyio.to_thread
 from starlette.routing import BaseRoute
 
-from bot.app import Services
 from bot.errors import BotError
-from bot.metrics import Metrics
-from bot.pipeline import Processed, process_once
-from intents import Inbound, Reply
+from intents import Reply
 from knowledge import KnowledgeBase
-from storage.models import Outbox
-
-T = TypeVar("T")
 
 MAX_TEXT_CHARS = 4000  # an inbound text is cut here before it is stored
 
@@ -66,14 +59,6 @@ class OutboxRow:
     text: str
     reason: str
     attempts: int
-
-    @classmethod
-    def of(cls, row: Outbox, *, channel: str | None = None, recipient: str | None = None) -> OutboxRow:
-        """From a stored row, optionally re-addressed (a staff row goes to a staff member's account)."""
-        assert row.id is not None
-        return cls(
-            row.id, channel or row.channel, recipient or row.recipient, row.text, row.reason, row.attempts
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,37 +135,3 @@ def button_lines(reply: Reply, kb: KnowledgeBase) -> str:
     lines = [reply.text, kb.reply("wechat_buttons_hint")]
     lines += [kb.reply("wechat_button_line").format(label=button.label) for button in extra]
     return "\n".join(line for line in lines if line)
-
-
-def _nothing() -> None:
-    return None
-
-
-def _limiter(services: Services) -> anyio.CapacityLimiter:
-    # SQLite has one writer: turns queued here wake at once, where threads queued on SQLite's busy handler
-    # sleep and poll. PostgreSQL takes as many turns at once as the pool has connections.
-    sqlite = services.engine.dialect.name == "sqlite"
-    return anyio.CapacityLimiter(1 if sqlite else 16)
-
-
-@dataclass(slots=True)
-class Runtime:
-    """What every channel of one server shares: the services, the metrics, a way to wake the sender."""
-
-    services: Services
-    metrics: Metrics
-    wake_sender: Callable[[], None] = field(default=_nothing)
-    _turns: anyio.CapacityLimiter | None = None
-
-    async def run_sync(self, function: Callable[..., T], *args: object) -> T:
-        """Run a database-bound synchronous call in a worker thread, as many at once as the database takes."""
-        if self._turns is None:
-            self._turns = _limiter(self.services)
-        return await anyio.to_thread.run_sync(function, *args, limiter=self._turns)
-
-    async def turn(self, inbound: Inbound, started: float | None = None) -> Processed:
-        """Run the pipeline in a worker thread (it is synchronous) and count the message."""
-        started = time.perf_counter() if started is None else started
-        processed = await self.run_sync(process_once, self.services, inbound)
-        self.metrics.observe(inbound.channel, processed.reply, time.perf_counter() - started)
-        return processed

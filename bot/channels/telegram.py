@@ -34,7 +34,6 @@ from bot.channels.base import (
     BadPayload,
     Delivery,
     OutboxRow,
-    Runtime,
     SignatureError,
     button_lines,
     cut,
@@ -42,8 +41,8 @@ from bot.channels.base import (
     storable,
 )
 from bot.config import TelegramSettings
+from bot.runtime import Runtime
 from intents import Inbound, IntentId, Reply
-from storage import outbox, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -228,9 +227,10 @@ class TelegramChannel:
             await self._answer(inbound.user_id, inbound.message_id, processed.reply)
 
     async def _answer(self, chat: str, key: str, reply: Reply) -> None:
-        # The answer is claimed in the outbox first, so a retried update (or a second process) never sends it
-        # twice; if sending here fails before the message left, the sender retries the row.
-        row_id = await self.runtime.run_sync(self._claim, chat, key, reply)
+        # The answer is claimed first, so a retried update (or a second process) never sends it twice; if
+        # sending here fails before the message left, the sender retries the claimed row.
+        text = button_lines(reply, self.runtime.services.kb)
+        row_id = await self.runtime.claim_answer(channel=self.name, recipient=chat, message_id=key, text=text)
         if row_id is None:
             return
         try:
@@ -238,34 +238,13 @@ class TelegramChannel:
         except TelegramError as error:
             delivery = delivery_of(error)
             log.warning("telegram reply not sent now (%s): %s", delivery.status, delivery.detail)
-            await self.runtime.run_sync(self._record_failure, row_id, delivery)
-            self.runtime.wake_sender()
-
-    def _claim(self, chat: str, key: str, reply: Reply) -> int | None:
-        services = self.runtime.services
-        with session_scope(services.engine) as session:
-            return outbox.record_answer(
-                session=session,
-                channel=self.name,
-                recipient=chat,
-                text=button_lines(reply, services.kb),
-                reason="reply",
-                dedup_key=f"telegram:{key}",
-                now=services.clock.now(),
-                sent=True,
+            await self.runtime.answer_not_sent(
+                row_id,
+                retry=delivery.status == "retry",
+                retry_after=delivery.retry_after,
+                error=delivery.detail,
             )
-
-    def _record_failure(self, row_id: int, delivery: Delivery) -> None:
-        services = self.runtime.services
-        now = services.clock.now()
-        with session_scope(services.engine) as session:
-            if delivery.status == "retry":
-                not_before = now + timedelta(seconds=delivery.retry_after or 0)
-                outbox.mark_retry(
-                    session=session, row_id=row_id, not_before=not_before, error=delivery.detail
-                )
-            else:
-                outbox.mark_dead(session=session, row_id=row_id, error=delivery.detail)
+            self.runtime.wake_sender()
 
     async def _ack_button(self, query_id: str) -> None:
         try:

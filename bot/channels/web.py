@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels import visitor as visitors
-from bot.channels.base import BadPayload, Delivery, OutboxRow, Runtime, cut, parse_json, storable
+from bot import visitor as visitors
+from bot.channels.base import BadPayload, Delivery, OutboxRow, cut, parse_json, storable
+from bot.runtime import Runtime
 from intents import Inbound, Reply
 from intents.turn import InboundKind
 from knowledge import KnowledgeBase
-from storage import outbox, session_scope
 
 PAGE = Path(__file__).resolve().parent.parent / "static" / "chat.html"
 COOKIE = visitors.COOKIE
@@ -135,16 +135,8 @@ class WebChannel:
         services = self.runtime.services
         inbound = to_inbound(chat_request, visitor, services.clock.now())
         processed = await self.runtime.turn(inbound, started)
-        notices = await self.runtime.run_sync(self._waiting, visitor)
+        notices = await self.runtime.waiting_for(channel=self.name, recipient=visitor)
         response = JSONResponse(render(processed.reply, notices))
         if known is None:
             visitors.set_cookie(response, visitor, self.cookie_key, secure=request.url.scheme == "https")
         return response
-
-    def _waiting(self, visitor: str) -> list[str]:
-        services = self.runtime.services
-        with session_scope(services.engine) as session:
-            rows = outbox.take_for_recipient(
-                session=session, channel="web", recipient=visitor, now=services.clock.now()
-            )
-            return [row.text for row in rows]

@@ -33,13 +33,15 @@ from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from bot.channels.base import BadPayload, Delivery, OutboxRow, Runtime, SignatureError, button_lines, cut
-from bot.channels.wechat_token import DatabaseTokenStorage, SharedTokenClient
+from bot import pipeline
+from bot.channels.base import BadPayload, Delivery, OutboxRow, SignatureError, button_lines, cut
+from bot.channels.wechat_token import SharedTokenClient
 from bot.config import WechatSettings
-from bot.pipeline import Processed, process_once
+from bot.pipeline import Processed
+from bot.runtime import Runtime
+from bot.token_store import DatabaseTokenStorage
 from intents import Inbound, IntentId, Reply
 from knowledge import KnowledgeBase
-from storage import nonces, outbox, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -221,18 +223,13 @@ class WechatChannel:
 
     def _not_replayed(self, query: Mapping[str, str], body: bytes) -> None:
         """Record the request's nonce, timestamp and signature in the shared replay store; refuse a replay."""
-        services = self.runtime.services
         parts = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", ""))
-        key = "wechat:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        window = timedelta(seconds=self.settings.timestamp_window_seconds)
-        with session_scope(services.engine) as session:
-            seen = nonces.remember(
-                session=session,
-                key=key,
-                body_sha256=hashlib.sha256(body).hexdigest(),
-                now=services.clock.now(),
-                keep=2 * window,
-            )
+        seen = pipeline.remember_request(
+            self.runtime.services,
+            key="wechat:" + hashlib.sha256("|".join(parts).encode()).hexdigest(),
+            body_sha256=hashlib.sha256(body).hexdigest(),
+            keep=timedelta(seconds=2 * self.settings.timestamp_window_seconds),
+        )
         if seen == "replay":
             raise SignatureError("nonce and signature already used with another body")
 
@@ -266,10 +263,18 @@ class WechatChannel:
         Every path claims the answer under one key, so of the first request and WeChat's retries (in this
         process or another) exactly one answers; the others say "success".
         """
-        processed = process_once(self.runtime.services, inbound)
+        services = self.runtime.services
+        processed = pipeline.process(services, inbound)
         passive = decision.settle("passive") == "passive"
-        claimed = self._claim(inbound, processed.reply, sent=passive)
-        return processed, passive and claimed
+        claimed = pipeline.claim_answer(
+            services,
+            channel=self.name,
+            recipient=inbound.user_id,
+            message_id=inbound.message_id,
+            text=button_lines(processed.reply, services.kb) if processed.reply.text else "",
+            late=not passive,
+        )
+        return processed, passive and claimed is not None
 
     def _late_done(self, task: asyncio.Future[tuple[Processed, bool]]) -> None:
         self._late.discard(task)
@@ -279,22 +284,6 @@ class WechatChannel:
             )
             return
         self.runtime.wake_sender()
-
-    def _claim(self, inbound: Inbound, reply: Reply, *, sent: bool) -> bool:
-        services = self.runtime.services
-        text = button_lines(reply, services.kb) if reply.text else ""
-        with session_scope(services.engine) as session:
-            row_id = outbox.record_answer(
-                session=session,
-                channel=self.name,
-                recipient=inbound.user_id,
-                text=text,
-                reason="reply" if sent else "late_reply",
-                dedup_key=f"wechat:{inbound.message_id}",
-                now=services.clock.now(),
-                sent=sent or not text,  # nothing to say: recorded as answered, nothing to send
-            )
-        return row_id is not None
 
     async def send(self, item: OutboxRow) -> Delivery:
         """Deliver one row through the customer-service message API (in a thread: wechatpy is synchronous)."""

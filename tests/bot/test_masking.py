@@ -1,7 +1,8 @@
 import io
 import logging
 
-from bot.masking import mask_personal, mask_secrets, setup_logging
+from bot.logs import setup_logging
+from bot.masking import mask_personal, mask_secrets
 
 
 def test_phones_and_id_numbers_are_masked() -> None:

@@ -32,7 +32,7 @@ class Conversation:
             kind=kind,  # type: ignore[arg-type]
             payload=payload,
         )
-        reply = process(self.services, inbound)
+        reply = process(self.services, inbound).reply
         self.replies.append(reply)
         return reply
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from wechatpy import parse_message
 from wechatpy.exceptions import WeChatClientException
 
-import bot.channels.wechat as wechat_module
+from bot import pipeline
 from bot.app import Services
 from bot.channels import BadPayload
 from bot.channels.wechat import delivery_of, message_key, render, safe_xml, to_inbound
@@ -185,14 +185,14 @@ def test_a_slow_dialogue_answers_success_then_through_the_customer_service_api(
     api, _ = wechat_api
     slow = wechat_services.settings.model_copy(update={"server": ServerSettings(passive_reply_seconds=0.3)})
     services = with_settings(wechat_services, server=slow.server)
-    real = wechat_module.process_once
+    real = pipeline.process
     release = threading.Event()
 
     def slow_process(services: Services, inbound: object) -> object:
         release.wait(5)
         return real(services, inbound)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(wechat_module, "process_once", slow_process)
+    monkeypatch.setattr(pipeline, "process", slow_process)
     signed = wire.plaintext(wire.text_xml("o-slow", "加班费怎么算", msg_id=5550001))
     with LiveServer(create_app(services)) as server:
         first = _post(server.url, signed)

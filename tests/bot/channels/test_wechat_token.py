@@ -6,7 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.app import Services
-from bot.channels.wechat_token import DatabaseTokenStorage, SharedTokenClient
+from bot.channels.wechat_token import SharedTokenClient
+from bot.token_store import DatabaseTokenStorage
 from tests.support import wechat_wire as wire
 from tests.support.fake_bot_api import FakeWechatApi
 from tests.support.live_server import LiveServer

@@ -10,7 +10,7 @@ from bot.app import Services
 from bot.channels import Delivery, OutboxRow
 from bot.config import StaffMember
 from bot.metrics import Metrics
-from bot.outbox import Sender
+from bot.sender import Sender
 from storage import outbox, session_scope
 from storage.models import Outbox
 from tests.support.services import with_settings

@@ -136,7 +136,9 @@ class Sender:
                     self._record, row, Delivery("retry", retry_after=wait, detail="paused"), None, False
                 )
                 continue
-            delivery = await channel.send(OutboxRow.of(row, channel=name, recipient=recipient))
+            assert row.id is not None
+            item = OutboxRow(row.id, name, recipient, row.text, row.reason, row.attempts)
+            delivery = await channel.send(item)
             self.metrics.deliveries.labels(name, delivery.status).inc()
             if delivery.retry_after:
                 self._paused_until[name] = time.monotonic() + delivery.retry_after

@@ -1,0 +1,90 @@
+"""What every channel of one server shares: the services, the metrics, the pipeline's calls and the sender's bell.
+
+Adapters reach the pipeline through here (or `bot.pipeline` directly, inside a worker thread) and never the
+database: the pipeline owns every transaction.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import anyio
+import anyio.to_thread
+
+from bot import pipeline
+from bot.app import Services
+from bot.metrics import Metrics
+from bot.pipeline import Processed
+from intents import Inbound
+
+T = TypeVar("T")
+
+
+def _nothing() -> None:
+    return None
+
+
+def _limiter(services: Services) -> anyio.CapacityLimiter:
+    # SQLite has one writer: turns queued here wake at once, where threads queued on SQLite's busy handler
+    # sleep and poll. PostgreSQL takes as many turns at once as the pool has connections.
+    sqlite = services.engine.dialect.name == "sqlite"
+    return anyio.CapacityLimiter(1 if sqlite else 16)
+
+
+@dataclass(slots=True)
+class Runtime:
+    """The services, the metrics and a way to wake the sender, shared by the channels of one server."""
+
+    services: Services
+    metrics: Metrics
+    wake_sender: Callable[[], None] = field(default=_nothing)
+    _turns: anyio.CapacityLimiter | None = None
+
+    async def run_sync(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run a database-bound synchronous call in a worker thread, as many at once as the database takes."""
+        if self._turns is None:
+            self._turns = _limiter(self.services)
+        call = functools.partial(function, *args, **kwargs) if kwargs else function
+        return await anyio.to_thread.run_sync(call, *(() if kwargs else args), limiter=self._turns)
+
+    async def turn(self, inbound: Inbound, started: float | None = None) -> Processed:
+        """Run the pipeline in a worker thread (it is synchronous) and count the message."""
+        started = time.perf_counter() if started is None else started
+        processed = await self.run_sync(pipeline.process, self.services, inbound)
+        self.metrics.observe(inbound.channel, processed.reply, time.perf_counter() - started)
+        return processed
+
+    async def claim_answer(
+        self, *, channel: str, recipient: str, message_id: str, text: str, late: bool = False
+    ) -> int | None:
+        """`pipeline.claim_answer` in a worker thread."""
+        return await self.run_sync(
+            pipeline.claim_answer,
+            self.services,
+            channel=channel,
+            recipient=recipient,
+            message_id=message_id,
+            text=text,
+            late=late,
+        )
+
+    async def answer_not_sent(
+        self, row_id: int, *, retry: bool, retry_after: float | None, error: str
+    ) -> None:
+        """`pipeline.answer_not_sent` in a worker thread."""
+        await self.run_sync(
+            pipeline.answer_not_sent,
+            self.services,
+            row_id,
+            retry=retry,
+            retry_after=retry_after,
+            error=error,
+        )
+
+    async def waiting_for(self, *, channel: str, recipient: str) -> list[str]:
+        """`pipeline.waiting_for` in a worker thread."""
+        return await self.run_sync(pipeline.waiting_for, self.services, channel=channel, recipient=recipient)
