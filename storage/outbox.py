@@ -151,12 +151,14 @@ def record_answer(
     reason: str,
     dedup_key: str,
     now: datetime,
-    sent: bool,
+    status: str,
+    claim_seconds: float = 60.0,
 ) -> int | None:
     """Claim the one answer to an inbound message under `dedup_key`: a row for the first caller only.
 
-    `sent=True` records an answer given in the HTTP response (WeChat's passive reply) so a later path does not
-    send it again; `sent=False` queues it for the sender.
+    `status`: "sent" records an answer given in the HTTP response (WeChat's passive reply) so a later path
+    does not send it again; "sending" an answer the caller sends now and confirms (claimed until
+    `now + claim_seconds`, then the sender's if unconfirmed); "pending" queues it for the sender.
 
     Returns:
         The new row's id, or None when another path already answered.
@@ -166,11 +168,11 @@ def record_answer(
         "recipient": recipient,
         "text": text,
         "reason": reason,
-        "status": "sent" if sent else "pending",
-        "attempts": 1 if sent else 0,
-        "not_before": now,
+        "status": status,
+        "attempts": 0 if status == "pending" else 1,
+        "not_before": now + timedelta(seconds=claim_seconds) if status == "sending" else now,
         "created_at": now,
-        "sent_at": now if sent else None,
+        "sent_at": now if status == "sent" else None,
         "dedup_key": dedup_key,
     }
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -22,7 +22,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
     Forbidden,
-    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -124,9 +123,11 @@ def to_markup(reply: Reply) -> InlineKeyboardMarkup | None:
 def delivery_of(error: TelegramError) -> Delivery:
     """How the sender treats a Bot API error.
 
-    Flood control → retry after what Telegram said. Blocked, unknown chat, bad token → dead. A network error
-    before the request left → retry; after it may have left (read timeout) → dead, since sendMessage has no
-    idempotency key and retrying could post twice.
+    Flood control (429) → retry after what Telegram said. Blocked by the user, unknown chat (403, 400) →
+    dead: final refusals. Everything else — network errors, time-outs, 5xx, a bad token while it is being
+    fixed — is retried with back-off up to outbox.max_attempts. A time-out after the request left may have
+    delivered the message (sendMessage has no idempotency key): we would rather a worker read a reply twice
+    than never.
     """
     if isinstance(error, RetryAfter):
         with warnings.catch_warnings():
@@ -134,13 +135,11 @@ def delivery_of(error: TelegramError) -> Delivery:
             value = error.retry_after
         seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
         return Delivery("retry", retry_after=seconds, detail="flood control")
-    if isinstance(error, Forbidden | BadRequest | InvalidToken):
+    if isinstance(error, Forbidden | BadRequest):
         return Delivery("dead", detail=f"{type(error).__name__}: {error.message}")
-    if isinstance(error, TimedOut | NetworkError):
-        if isinstance(error.__cause__, _PRE_SEND):
-            return Delivery("retry", detail=f"{type(error).__name__}: not sent")
-        return Delivery("dead", detail=f"{type(error).__name__}: may have been delivered, not retried")
-    return Delivery("retry", detail=f"{type(error).__name__}: {error.message}")
+    if isinstance(error, TimedOut | NetworkError) and isinstance(error.__cause__, _PRE_SEND):
+        return Delivery("retry", detail=f"{type(error).__name__}: not sent")
+    return Delivery("retry", detail=f"{type(error).__name__}: {error.message}"[:200])
 
 
 class TelegramChannel:
@@ -227,14 +226,18 @@ class TelegramChannel:
             await self._answer(inbound.user_id, inbound.message_id, processed.reply)
 
     async def _answer(self, chat: str, key: str, reply: Reply) -> None:
-        # The answer is claimed first, so a retried update (or a second process) never sends it twice; if
-        # sending here fails before the message left, the sender retries the claimed row.
+        # The answer is claimed first, so a retried update (or a second process) never sends it twice. It is
+        # marked sent only once Telegram confirms; if sending fails the sender retries the row, and if this
+        # process dies first the sender of any process takes the claimed row up after outbox.claim_seconds.
         text = button_lines(reply, self.runtime.services.kb)
-        row_id = await self.runtime.claim_answer(channel=self.name, recipient=chat, message_id=key, text=text)
+        row_id = await self.runtime.claim_answer(
+            channel=self.name, recipient=chat, message_id=key, text=text, confirm=True
+        )
         if row_id is None:
             return
         try:
             await self.bot.send_message(chat_id=chat, text=reply.text, reply_markup=to_markup(reply))
+            await self.runtime.answer_sent(row_id)
         except TelegramError as error:
             delivery = delivery_of(error)
             log.warning("telegram reply not sent now (%s): %s", delivery.status, delivery.detail)

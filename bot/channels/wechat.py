@@ -111,7 +111,9 @@ def render(reply: Reply, msg: BaseMessage, kb: KnowledgeBase) -> str:
 
 
 def delivery_of(error: Exception) -> Delivery:
-    """How the sender treats a customer-service API failure (45015 → hold, never a blind retry)."""
+    """How the sender treats a customer-service API failure: 45015/45047 → hold until the worker writes (never
+    a blind retry); unfollowed or unknown user → dead; network errors, time-outs, 5xx, other errcodes → retry
+    with back-off up to outbox.max_attempts."""
     if isinstance(error, WeChatClientException) and error.errcode is not None:
         code = int(error.errcode)
         if code in WINDOW_CLOSED:
@@ -121,8 +123,7 @@ def delivery_of(error: Exception) -> Delivery:
         return Delivery("retry", detail=f"errcode {code}")
     if isinstance(error, requests.ConnectionError | requests.ConnectTimeout):
         return Delivery("retry", detail=f"{type(error).__name__}: not sent")
-    if isinstance(error, requests.Timeout):
-        return Delivery("dead", detail="read timeout: may have been delivered, not retried")
+    # A read time-out may have delivered the message; retried all the same (twice is better than never).
     return Delivery("retry", detail=type(error).__name__)
 
 
