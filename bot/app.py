@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
+from bot.reach import reachable_staff
 from intents import AidTier, DialoguePolicy, Matcher
 from intents.context import DutyShift
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
@@ -51,6 +52,7 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         staff_ids=tuple(member.id for member in settings.staff),
         staff_names={member.id: member.name for member in settings.staff},
         staff_accounts=staff_accounts(settings),
+        reachable_staff=frozenset(reachable_staff(settings)),
         duty=tuple(
             DutyShift(shift.staff, frozenset(shift.weekdays), shift.start, shift.end) for shift in settings.duty
         ),

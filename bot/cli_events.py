@@ -26,7 +26,8 @@ from sqlmodel import Session
 
 from bot.errors import BotError
 from intents.context import DialoguePolicy
-from intents.event_text import EventText, send
+from intents.event_text import EventText
+from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
 from knowledge import KnowledgeBase
 from storage import events, session_scope, signups
@@ -203,7 +204,7 @@ def _tell_promoted(
         user = session.get(User, signup.user_id)
         if user is not None:
             items.append(text.promoted(event, user))
-    send(session=session, items=items, now=now)
+    write_outbox(session=session, items=items, now=now)
 
 
 def import_file(
@@ -373,7 +374,7 @@ def cmd_cancel(args: argparse.Namespace, out: TextIO) -> int:
     with _desk(args) as desk:
         event = _event_or_fail(desk, args.key)
         affected = events.cancel(session=desk.session, event=event, reason=args.reason, now=desk.now)
-        send(
+        write_outbox(
             session=desk.session,
             items=[desk.text.cancelled(event, user, args.reason) for _, user in affected],
             now=desk.now,

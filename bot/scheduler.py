@@ -44,8 +44,10 @@ from bot.report import build_report, previous_month, render_pack
 from bot.routines import Occurrence, Plan, load_plan
 from intents.casework import StaffDesk, flag_overdue
 from intents.context import render
-from intents.event_text import queue_reminders, send
-from storage import dialogue_state, events, outbox, reminders, session_scope
+from intents.event_text import queue_reminders
+from intents.outbox import write as write_outbox
+from intents.turn import OutboxItem
+from storage import dialogue_state, events, reminders, session_scope
 from storage.models import RoutineReminder
 
 log = logging.getLogger(__name__)
@@ -250,28 +252,20 @@ class Scheduler:
                     )
                     if claimed is None:
                         continue
-                    outbox.enqueue(
+                    text = self._reminder_text(item, staff, packs.get(item.key))
+                    key = reminder_key(routine.key, item.meeting_at, staff)
+                    write_outbox(
                         session=session,
-                        channel=STAFF,
-                        recipient=staff,
-                        text=self._reminder_text(item, staff, packs.get(item.key)),
-                        reason=REASON_ROUTINE,
+                        items=[OutboxItem(STAFF, staff, text, REASON_ROUTINE, dedup_key=key)],
                         now=now,
-                        dedup_key=reminder_key(routine.key, item.meeting_at, staff),
                     )
                     sent += 1
             for row in reminders.due_repeats(session=session, now=now):
                 assert row.id is not None
                 if reminders.mark_repeated(session=session, reminder_id=row.id, now=now):
-                    outbox.enqueue(
-                        session=session,
-                        channel=STAFF,
-                        recipient=row.staff_id,
-                        text=self._repeat_text(row),
-                        reason=REASON_REPEAT,
-                        now=now,
-                        dedup_key=reminder_key(row.routine, row.meeting_at, row.staff_id, repeat=True),
-                    )
+                    key = reminder_key(row.routine, row.meeting_at, row.staff_id, repeat=True)
+                    repeat = OutboxItem(STAFF, row.staff_id, self._repeat_text(row), REASON_REPEAT, dedup_key=key)
+                    write_outbox(session=session, items=[repeat], now=now)
                     repeated += 1
         return f"{sent} reminder(s), {repeated} repeat(s)"
 
@@ -291,7 +285,7 @@ class Scheduler:
         now = self.now()
         with session_scope(services.engine) as session:
             items = flag_overdue(StaffDesk(session, services.kb, services.policy, now))
-            send(session=session, items=items, now=now)
+            write_outbox(session=session, items=items, now=now)
         return f"{len(items)} overdue message(s)"
 
     def expire_abandoned_forms(self) -> str:
@@ -332,15 +326,10 @@ class Scheduler:
             for year in missing:
                 for staff in services.policy.staff_ids:
                     name = services.policy.staff_names.get(staff, staff)
-                    queued += outbox.enqueue(
-                        session=session,
-                        channel=STAFF,
-                        recipient=staff,
-                        text=self._say("calendar_missing", name=name, year=year, path=path),
-                        reason=REASON_CALENDAR,
-                        now=now,
-                        dedup_key=f"calendar:{year}:{local.year}w{week:02d}:{staff}",
-                    )
+                    text = self._say("calendar_missing", name=name, year=year, path=path)
+                    key = f"calendar:{year}:{local.year}w{week:02d}:{staff}"
+                    item = OutboxItem(STAFF, staff, text, REASON_CALENDAR, dedup_key=key)
+                    queued += write_outbox(session=session, items=[item], now=now)
         return f"calendar missing for {', '.join(map(str, missing))}: {queued} warning(s)"
 
     def run(self, job_id: str) -> str:

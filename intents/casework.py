@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from intents.context import DialoguePolicy, TurnContext, render
+from intents.context import DialoguePolicy, Speaks, TurnContext
 from intents.turn import OutboxItem
 from knowledge import KnowledgeBase
 from storage import cases, tickets
@@ -20,7 +20,7 @@ from storage.models import Case, Ticket, User
 
 
 @dataclass(frozen=True, slots=True)
-class StaffDesk:
+class StaffDesk(Speaks):
     """What staff work needs: the session, the replies, the policy (staff, duty, time zone) and the time."""
 
     session: Session
@@ -32,10 +32,6 @@ class StaffDesk:
     def from_turn(cls, ctx: TurnContext) -> StaffDesk:
         """The desk of a chat turn."""
         return cls(ctx.session, ctx.kb, ctx.policy, ctx.now)
-
-    def say(self, key: str, **values: object) -> str:
-        """A replies/*.toml sentence filled with local facts and `values`."""
-        return render(self.kb.reply(key), self.policy.facts, **values)
 
     def local(self, moment: datetime) -> datetime:
         """`moment` in the station's time zone."""

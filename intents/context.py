@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -57,9 +57,15 @@ class DialoguePolicy:
     staff_names: Mapping[str, str] = field(default_factory=dict)  # staff id → name workers see
     staff_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (channel, user id) → staff id
     duty: tuple[DutyShift, ...] = ()
+    reachable_staff: frozenset[str] | None = None  # staff alerts can reach (None: not known, assume all)
+    followup_coalesce: timedelta = timedelta(minutes=2)  # ticket follow-ups wait this long, joined into one alert
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+
+    def can_alert(self, staff: Iterable[str]) -> bool:
+        """True when at least one of these staff members can be reached by an alert."""
+        return any(self.reachable_staff is None or member in self.reachable_staff for member in staff)
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""
@@ -83,8 +89,24 @@ class DialoguePolicy:
         return self.staff_ids
 
 
+class Speaks:
+    """The one `say`: a replies/*.toml sentence filled with the local facts and `values`.
+
+    Mixed into whatever holds the knowledge base and the dialogue policy (a turn, the staff desk, event texts),
+    so every sentence a worker or staff member reads is filled the same way.
+    """
+
+    __slots__ = ()
+    kb: KnowledgeBase
+    policy: DialoguePolicy
+
+    def say(self, key: str, **values: object) -> str:
+        """The fixed sentence `key` from replies/*.toml, filled with local facts and `values`."""
+        return render(self.kb.reply(key), self.policy.facts, **values)
+
+
 @dataclass(slots=True)
-class TurnContext:
+class TurnContext(Speaks):
     """Everything one turn works with. `session` belongs to the caller, who commits once per turn."""
 
     session: Session
@@ -101,10 +123,6 @@ class TurnContext:
         """The user's database id."""
         assert self.user.id is not None
         return self.user.id
-
-    def say(self, key: str, **values: object) -> str:
-        """The fixed sentence `key` from replies/*.toml, filled with local facts and `values`."""
-        return render(self.kb.reply(key), self.policy.facts, **values)
 
     def local_now(self) -> datetime:
         """The current time in the station's time zone."""

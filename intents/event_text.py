@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
-from intents.context import DialoguePolicy, render
+from intents.context import DialoguePolicy, Speaks
 from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
 from knowledge import KnowledgeBase
-from storage import outbox, signups
+from storage import signups
 from storage.models import Event, User
 
 REMINDER_REASON = "event_reminder"
@@ -23,16 +23,12 @@ PROMOTED_REASON = "waitlist_promoted"
 CANCELLED_REASON = "event_cancelled"
 
 
-class EventText:
+class EventText(Speaks):
     """Renders event facts with the station's replies, local facts and time zone."""
 
     def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy) -> None:
         self.kb = kb
         self.policy = policy
-
-    def say(self, key: str, **values: object) -> str:
-        """The fixed sentence `key`, filled like TurnContext.say."""
-        return render(self.kb.reply(key), self.policy.facts, **values)
 
     def moment(self, at: datetime, *, with_time: bool = True) -> str:
         """A time as a worker reads it: 12月4日（周六）09:00 (local time)."""
@@ -90,11 +86,6 @@ class EventText:
         return OutboxItem(user.channel, user.external_id, text, CANCELLED_REASON)
 
 
-def send(*, session: Session, items: list[OutboxItem], now: datetime) -> None:
-    """Write outbox rows outside a dialogue turn (commands, scheduler); a turn returns them in Turn.outbox."""
-    write_outbox(session=session, items=items, now=now)
-
-
 def reminder_key(signup_id: int, starts_at: datetime) -> str:
     """The outbox dedup key of one reminder: one per (signup, occurrence start)."""
     return f"{REMINDER_REASON}:{signup_id}:{starts_at.astimezone(UTC).strftime('%Y%m%dT%H%MZ')}"
@@ -117,17 +108,15 @@ def queue_reminders(
         How many reminders were newly queued.
     """
     text = EventText(kb, policy)
-    queued = 0
-    for signup, event, user in signups.due_reminders(session=session, now=now, remind_before=remind_before):
-        assert signup.id is not None
-        added = outbox.enqueue(
-            session=session,
-            channel=user.channel,
-            recipient=user.external_id,
-            text=text.say("event_reminder_notice", **text.facts(event)),
-            reason=REMINDER_REASON,
-            now=now,
+    items = [
+        OutboxItem(
+            user.channel,
+            user.external_id,
+            text.say("event_reminder_notice", **text.facts(event)),
+            REMINDER_REASON,
             dedup_key=reminder_key(signup.id, event.starts_at),
         )
-        queued += added
-    return queued
+        for signup, event, user in signups.due_reminders(session=session, now=now, remind_before=remind_before)
+        if signup.id is not None
+    ]
+    return write_outbox(session=session, items=items, now=now)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select, update
 
+from storage.db import dialect_insert
 from storage.models import Case, CaseEvent, DailyCounter, table
 
 # The statuses a case moves through, in order, and the moves staff may make.
@@ -59,10 +58,9 @@ class CaseFacts:
 def _next_number(*, session: Session, day: date) -> str:
     # One upsert advances the day's counter and returns it: atomic on SQLite and PostgreSQL alike.
     key = f"case:{day:%Y%m%d}"
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     counters = table(DailyCounter)
     statement = (
-        insert(counters)
+        dialect_insert(session, DailyCounter)
         .values(name=key, last=1)
         .on_conflict_do_update(index_elements=[counters.c.name], set_={"last": counters.c.last + 1})
         .returning(counters.c.last)

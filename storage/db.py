@@ -7,10 +7,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, literal_column
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
+
+from storage.models import table
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -84,3 +88,26 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def dialect_insert(session: Session, model: type[SQLModel]) -> Any:
+    """An INSERT into `model`'s table in the session's dialect, so `on_conflict_do_…` can follow.
+
+    SQLite and PostgreSQL spell ON CONFLICT alike, but SQLAlchemy has one construct per dialect: this is the
+    one place that chooses. Upserts (a counter, a token) build on it; `insert_ignore` covers the common case.
+    """
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(table(model))
+
+
+def insert_ignore(session: Session, model: type[SQLModel], /, **values: object) -> int | None:
+    """Insert one row unless a unique key already holds it (ON CONFLICT DO NOTHING), atomically.
+
+    Returns:
+        The new row's `id` (1 for a table keyed otherwise), or None when the row was already there.
+    """
+    columns = table(model).c
+    key = columns["id"] if "id" in columns else literal_column("1")
+    statement = dialect_insert(session, model).values(**values).on_conflict_do_nothing().returning(key)
+    found = session.execute(statement).scalar()
+    return None if found is None else int(found)

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert as core_insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import insert_ignore
 from storage.models import InboundMessage, ReplyLog, User, table
 
 
@@ -47,15 +46,7 @@ def record_inbound(
         "payload": payload,
         "received_at": received_at,
     }
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    result = session.execute(
-        insert(table(InboundMessage))
-        .values(**values)
-        .on_conflict_do_nothing()
-        .returning(table(InboundMessage).c.id)
-    )
-    new_id = result.scalar()
+    new_id = insert_ignore(session, InboundMessage, **values)
     if new_id is not None:
         assert user.id is not None
         return Recorded(id=new_id, user_id=user.id, is_new=True)

@@ -6,11 +6,10 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from storage.models import RequestNonce, table
+from storage.db import insert_ignore
+from storage.models import RequestNonce
 
 Seen = Literal["new", "retry", "replay"]
 
@@ -25,14 +24,7 @@ def remember(*, session: Session, key: str, body_sha256: str, now: datetime, kee
     refused by its timestamp before it gets here.
     """
     session.execute(delete(RequestNonce).where(col(RequestNonce.seen_at) < now - keep))
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    added = session.execute(
-        insert(table(RequestNonce))
-        .values(key=key, body_sha256=body_sha256, seen_at=now)
-        .on_conflict_do_nothing()
-        .returning(table(RequestNonce).c.key)
-    ).scalar()
-    if added is not None:
+    if insert_ignore(session, RequestNonce, key=key, body_sha256=body_sha256, seen_at=now) is not None:
         return "new"
     stored = session.exec(select(RequestNonce.body_sha256).where(RequestNonce.key == key)).first()
     return "retry" if stored == body_sha256 else "replay"

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import dialect_insert, insert_ignore
 from storage.models import RoutineReminder, SchedulerJob, table
 
 
@@ -31,21 +30,16 @@ def claim(
     Returns:
         The new row's id, or None when the reminder was already claimed (by this or another scheduler).
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(table(RoutineReminder))
-        .values(
-            routine=routine,
-            meeting_at=meeting_at,
-            staff_id=staff_id,
-            title=title,
-            sent_at=now,
-            repeat_after=repeat_after,
-        )
-        .on_conflict_do_nothing()
-        .returning(table(RoutineReminder).c.id)
+    found = insert_ignore(
+        session,
+        RoutineReminder,
+        routine=routine,
+        meeting_at=meeting_at,
+        staff_id=staff_id,
+        title=title,
+        sent_at=now,
+        repeat_after=repeat_after,
     )
-    found: int | None = session.execute(statement).scalar()
     return found
 
 
@@ -113,7 +107,6 @@ def record_run(
     error: str | None = None,
 ) -> None:
     """Record one run of a job: when, by whom, and its result line or its error (creating the row at first)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     jobs = table(SchedulerJob)
     values = {
         "last_started_at": started,
@@ -122,7 +115,7 @@ def record_run(
         "last_error": error[:500] if error else None,
         "runner": runner[:128],
     }
-    statement = insert(jobs).values(job_id=job_id, runs=1, **values)
+    statement = dialect_insert(session, SchedulerJob).values(job_id=job_id, runs=1, **values)
     statement = statement.on_conflict_do_update(
         index_elements=[jobs.c.job_id], set_={"runs": jobs.c.runs + 1, **values}
     )

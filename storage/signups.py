@@ -21,10 +21,9 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, cast
 
 from sqlalchemy import CursorResult, and_, func, or_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
+from storage.db import insert_ignore
 from storage.events import EVENT_CANCELLED
 from storage.models import Event, Signup, User, table
 
@@ -99,28 +98,23 @@ def sign_up(
     Args:
         member: the worker's answer to "are you a union member", recorded with the signup.
     """
-    signups = table(Signup)
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(signups)
-        .values(
-            event_id=event_id,
-            user_id=user_id,
-            status=WAITLISTED,
-            member=member,
-            signed_up_at=now,
-            updated_at=now,
-        )
-        .on_conflict_do_nothing()
-        .returning(signups.c.id)
+    inserted = insert_ignore(
+        session,
+        Signup,
+        event_id=event_id,
+        user_id=user_id,
+        status=WAITLISTED,
+        member=member,
+        signed_up_at=now,
+        updated_at=now,
     )
-    inserted: int | None = session.execute(statement).scalar()
     if inserted is not None:
         signup_id = inserted
     else:
         existing = find(session=session, event_id=event_id, user_id=user_id)
         assert existing is not None and existing.id is not None
         existing_id = existing.id
+        signups = table(Signup)
         rejoined = session.execute(
             update(signups)
             .where(signups.c.id == existing_id, signups.c.status == CANCELLED)

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, update
 
-from storage.models import KvToken, table
+from storage.db import dialect_insert, insert_ignore
+from storage.models import KvToken
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +34,7 @@ def put_token(
 ) -> None:
     """Store (or clear, with value None) the credential under `key` and release any refresh lease."""
     values = {"key": key, "value": value, "expires_at": expires_at, "updated_at": now, "lease_until": None}
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table(KvToken)).values(**values)
+    statement = dialect_insert(session, KvToken).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["key"],
         set_={"value": value, "expires_at": expires_at, "updated_at": now, "lease_until": None},
@@ -49,12 +47,7 @@ def take_lease(*, session: Session, key: str, now: datetime, seconds: float) -> 
 
     One conditional UPDATE decides, so two processes can never both win (the row is created first if new).
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table(KvToken))
-        .values(key=key, value=None, expires_at=None, updated_at=now, lease_until=None)
-        .on_conflict_do_nothing()
-    )
+    insert_ignore(session, KvToken, key=key, value=None, expires_at=None, updated_at=now, lease_until=None)
     result = session.execute(
         update(KvToken)
         .where(col(KvToken.key) == key)
@@ -71,12 +64,7 @@ def release_lease(*, session: Session, key: str) -> None:
 
 def get_or_put(*, session: Session, key: str, value: str, now: datetime) -> str:
     """The value stored under `key`, storing `value` first when there is none (the first process wins)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table(KvToken))
-        .values(key=key, value=value, expires_at=None, updated_at=now, lease_until=None)
-        .on_conflict_do_nothing()
-    )
+    insert_ignore(session, KvToken, key=key, value=value, expires_at=None, updated_at=now, lease_until=None)
     stored = session.get(KvToken, key, populate_existing=True)
     if stored is None or stored.value is None:  # a lease row without a value: fill it
         session.execute(update(KvToken).where(col(KvToken.key) == key).values(value=value, updated_at=now))

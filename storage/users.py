@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import Session, col, select, update
 
+from storage.db import insert_ignore
 from storage.models import InboundMessage, ReplyLog, User
 
 
@@ -20,11 +20,7 @@ def get_or_create_user(*, session: Session, channel: str, external_id: str, now:
     number of processes; on SQLite every transaction already holds the write lock (see db.py).
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            pg_insert(User)
-            .values(channel=channel, external_id=external_id, created_at=now)
-            .on_conflict_do_nothing(constraint="uq_users_channel_external")
-        )
+        insert_ignore(session, User, channel=channel, external_id=external_id, created_at=now)
         statement = (
             select(User)
             .where(User.channel == channel, User.external_id == external_id)
