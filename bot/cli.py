@@ -35,10 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="console", help="user id of this console conversation")
 
     evaluate = commands.add_parser(
-        "eval", help="score a labelled file in the format of shared/eval/dev.jsonl"
+        "eval", help="score a labelled file (shared/eval/dev.jsonl or real_dev.jsonl format), per group"
     )
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.add_argument(
+        "--misses", type=int, metavar="N", help="list at most N misses (default: all)"
+    )
     evaluate.add_argument(
         "--events",
         type=Path,
@@ -55,8 +58,14 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
-    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules")
-    kb.set_defaults(handler=cmd_kb_check)
+    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules").set_defaults(
+        handler=cmd_kb_check
+    )
+    kb_export = kb_commands.add_parser("export", help="write the drafts staff approved into knowledge/faq/*.toml")
+    kb_export.add_argument("--root", help="knowledge folder to write into (default: the one the bot loads)")
+    from bot.cli_staff import cmd_kb_export
+
+    kb_export.set_defaults(handler=cmd_kb_export)
 
     ask.set_defaults(handler=cmd_ask)
     chat.set_defaults(handler=cmd_chat)
@@ -70,10 +79,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve, doctor
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff, doctor
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups += [cli_schedule.register, doctor.register]
+    groups += [cli_schedule.register, cli_staff.register, doctor.register]
     return groups
 
 
@@ -171,13 +180,17 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
             from bot.cli_events import import_for
 
             import_for(services, events_file)
+        labour_laws = {name for law in services.kb.laws if law.intent == "labor_law" for name in law.names}
         report = evaluate(
-            items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
+            items,
+            lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval"),
+            labour_laws,
         )
         services.engine.dispose()
-    print(
-        json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out
-    )
+    if args.json:
+        print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(report.render(args.misses), file=out)
     return 0
 
 

@@ -141,7 +141,17 @@ class ServerSettings(_Section):
     max_body_bytes: int = Field(65536, ge=1024)
     passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
     web_chat: bool = True  # the web chat page at / and /api/chat
-    cookie_secret: str = ""  # signs the visitor cookie (UNIONBOT_SERVER_COOKIE_SECRET); empty: kept in the database
+
+
+class ConsoleSettings(_Section):
+    """The staff console at /staff/: sessions, the wrong-password lock, how often knowledge drafts are polled."""
+
+    enabled: bool = True
+    secret: str = ""  # UNIONBOT_CONSOLE_SECRET signs session cookies; unset: a random key kept in the database
+    session_hours: float = Field(12, gt=0, le=24 * 30)
+    max_failures: int = Field(5, ge=1)
+    lockout_minutes: float = Field(15, gt=0)
+    reload_seconds: float = Field(10, gt=0)  # approved knowledge drafts reach every process within this
 
 
 class WechatSettings(_Section):
@@ -279,6 +289,7 @@ class Settings(BaseSettings):
     duty: list[DutyShift] = []
     cases: CasesSettings = CasesSettings()
     server: ServerSettings = ServerSettings()
+    console: ConsoleSettings = ConsoleSettings()
     wechat: WechatSettings = WechatSettings()
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
@@ -346,7 +357,7 @@ class Settings(BaseSettings):
             self.wechat.token,
             self.wechat.secret,
             self.wechat.aes_key,
-            self.server.cookie_secret,
+            self.console.secret,
         ]
         with contextlib.suppress(ArgumentError):
             values.append(make_url(self.database.url).password or "")

@@ -78,8 +78,8 @@ def check_channels(settings: Settings, report: Report) -> None:
     """The credentials' form: what can be known without asking the platforms."""
     if settings.server.web_chat:
         report.add("ok", f"web chat on http://{settings.server.host}:{settings.server.port}/")
-        if not settings.server.cookie_secret:
-            report.add("ok", "web chat: visitor cookies signed with a key kept in the database")
+        if not settings.console.secret:
+            report.add("ok", "web chat and console: cookies signed with a key kept in the database")
     telegram = settings.telegram
     if telegram.enabled:
         if not _TELEGRAM_TOKEN.match(telegram.token):

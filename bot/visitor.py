@@ -1,76 +1,57 @@
 """The web visitor's identity: a cookie the server issues and signs (HMAC), HttpOnly and SameSite.
 
-A value the server did not sign is ignored, so a visitor is whoever holds a cookie we issued, never whatever
-id a client chooses to send. `visitor_of(request, key)` is the one way to learn who a web request is from.
-The signing key comes from UNIONBOT_SERVER_COOKIE_SECRET, else one is made once and kept in the database so
-every process (and every restart) shares it.
+A value the server did not sign is ignored, so a visitor is whoever holds a cookie we issued, never whatever id
+a client chooses to send. `VisitorCookies.visitor_of(request)` is the one way to learn who a web request is
+from. The key is the console's signing key (UNIONBOT_CONSOLE_SECRET, else one kept in the database and shared
+by every process), derived for this one purpose so a console cookie is never a visitor cookie.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import re
 import secrets
-from datetime import datetime
 
-from sqlalchemy.engine import Engine
 from starlette.requests import Request
 from starlette.responses import Response
 
-from storage import session_scope, tokens
+from bot.app import Services
+from bot.console.auth import Signer, signing_key
 
 COOKIE = "unionbot_visitor"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-KEY_NAME = "web:cookie-key"
 _VISITOR = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
-def _mac(key: bytes, visitor: str) -> str:
-    digest = hmac.new(key, f"visitor:{visitor}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+class VisitorCookies:
+    """Issues and reads the signed visitor cookie."""
 
+    def __init__(self, key: bytes) -> None:
+        self._signer = Signer(hashlib.sha256(b"web-visitor:" + key).digest())
 
-def signed(visitor: str, key: bytes) -> str:
-    """The cookie value for `visitor`: the id and its signature."""
-    return f"{visitor}.{_mac(key, visitor)}"
+    @classmethod
+    def for_services(cls, services: Services) -> VisitorCookies:
+        """With the deployment's signing key."""
+        settings = services.settings.console
+        return cls(signing_key(services.engine, settings, services.clock.now()))
 
+    def visitor_of(self, request: Request) -> str | None:
+        """The verified visitor id of a web request, or None (no cookie, or one the server did not issue)."""
+        visitor = self._signer.unsign(request.cookies.get(COOKIE, ""))
+        return visitor if visitor is not None and _VISITOR.match(visitor) else None
 
-def verified(value: str, key: bytes) -> str | None:
-    """The visitor id in a cookie value when the server signed it; None for anything else."""
-    visitor, _, mac = value.rpartition(".")
-    if not _VISITOR.match(visitor) or not hmac.compare_digest(mac.encode(), _mac(key, visitor).encode()):
-        return None
-    return visitor
-
-
-def visitor_of(request: Request, key: bytes) -> str | None:
-    """The verified visitor id of a web request, or None (no cookie, or one the server did not issue)."""
-    return verified(request.cookies.get(COOKIE, ""), key)
+    def issue(self, response: Response, visitor: str, *, secure: bool) -> None:
+        """Set the signed cookie for `visitor` on `response`."""
+        response.set_cookie(
+            COOKIE,
+            self._signer.sign(visitor),
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+        )
 
 
 def new_visitor() -> str:
     """A fresh visitor id (unguessable)."""
     return secrets.token_urlsafe(18)
-
-
-def set_cookie(response: Response, visitor: str, key: bytes, *, secure: bool) -> None:
-    """Issue the signed visitor cookie on `response`."""
-    response.set_cookie(
-        COOKIE,
-        signed(visitor, key),
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="lax",
-        secure=secure,
-    )
-
-
-def cookie_key(engine: Engine, configured: str, now: datetime) -> bytes:
-    """The signing key: the configured secret, else the one kept in the database (made on first use)."""
-    if configured:
-        return configured.encode()
-    with session_scope(engine) as session:
-        stored = tokens.get_or_put(session=session, key=KEY_NAME, value=secrets.token_urlsafe(32), now=now)
-    return stored.encode()

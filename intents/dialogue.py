@@ -30,6 +30,7 @@ from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
+from intents.understand import lacks_labour_evidence, story_turn
 from knowledge.numerals import parse_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
@@ -134,7 +135,12 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     article = _law_article(text, ctx)
     if article is not None:
         return article
+    decided = story_turn(text, ctx)  # another field of law, or a wage story complete enough for the intake
+    if decided is not None:
+        return decided
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    if lacks_labour_evidence(text, candidates, ctx):
+        return not_understood(ctx, candidates[0].score)
     return _decide(candidates, ctx)
 
 

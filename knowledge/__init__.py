@@ -2,6 +2,7 @@
 
 from knowledge.loader import load_knowledge
 from knowledge.model import (
+    Concept,
     FaqEntry,
     KnowledgeBase,
     KnowledgeError,
@@ -12,6 +13,7 @@ from knowledge.model import (
 )
 
 __all__ = [
+    "Concept",
     "FaqEntry",
     "KnowledgeBase",
     "KnowledgeError",

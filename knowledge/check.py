@@ -139,4 +139,26 @@ def check_knowledge(
     covered = {entry.intent for entry in kb.entries}
     for intent in sorted(set(valid_intents) - covered):
         problems.append(Problem("faq/", "-", f"no entry answers intent {intent!r}"))
+    problems.extend(_check_concepts(kb))
+    return problems
+
+
+def _check_concepts(kb: KnowledgeBase) -> list[Problem]:
+    """Concept words are unique and folded; every non-labour domain points at an out_of_scope entry."""
+    problems: list[Problem] = []
+    owner: dict[str, str] = {}
+    domains = set()
+    for concept in kb.concepts:
+        domains.add(concept.domain)
+        for word in concept.words:
+            folded = phrasing_key(word)
+            if folded != word or len(word) < 2:
+                problems.append(Problem("concepts.toml", concept.name, f"word {word!r}: write it normalised, 2+ characters"))
+            if folded in owner and owner[folded] != concept.name:
+                problems.append(Problem("concepts.toml", concept.name, f"word {word!r} also in {owner[folded]}"))
+            owner.setdefault(folded, concept.name)
+    for domain in sorted(domains - {"labour"}):
+        entry = kb.entry(kb.domain_entries.get(domain, ""))
+        if entry is None or entry.intent != "out_of_scope":
+            problems.append(Problem("concepts.toml", domain, "domain needs a [[domain]] entry: an out_of_scope FAQ id"))
     return problems

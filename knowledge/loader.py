@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.laws import LawLookup, load_laws
-from knowledge.model import FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
+from knowledge.model import Concept, FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
 
@@ -77,6 +77,33 @@ def _synonyms(path: Path) -> tuple[SynonymGroup, ...]:
     return tuple(groups)
 
 
+def _concepts(path: Path) -> tuple[tuple[Concept, ...], dict[str, str]]:
+    if not path.exists():
+        return (), {}
+    data = _read_toml(path)
+    concepts = []
+    for number, item in enumerate(data.get("concept", []), start=1):
+        key = f"concept[{number}]"
+        try:
+            concepts.append(
+                Concept(
+                    name=str(item["name"]),
+                    domain=str(item["domain"]),
+                    words=_strings(path, f"{key}.words", item["words"]),
+                    weight=float(item.get("weight", 1.0)),
+                )
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            raise KnowledgeError(path, key, f"needs name, domain, words (and a numeric weight): {error}") from error
+    domains = {}
+    for number, item in enumerate(data.get("domain", []), start=1):
+        try:
+            domains[str(item["name"])] = str(item["entry"])
+        except (KeyError, TypeError) as error:
+            raise KnowledgeError(path, f"domain[{number}]", f"needs name and entry: {error}") from error
+    return tuple(concepts), domains
+
+
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in sorted(files):
@@ -121,10 +148,12 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
     )
     user_dict = root / "dict" / "union_terms.txt"
     synonyms_path = root / "synonyms.toml"
+    concepts_path = root / "concepts.toml"
+    concepts, domain_entries = _concepts(concepts_path)
 
     files = [*faq_files, *reply_files, crisis_path, stop_path, root / "laws" / "laws.toml"]
     files += sorted((root / "laws").glob("*.md"))
-    files += [path for path in (user_dict, synonyms_path) if path.exists()]
+    files += [path for path in (user_dict, synonyms_path, concepts_path) if path.exists()]
     return KnowledgeBase(
         root=root,
         entries=tuple(entries),
@@ -137,4 +166,6 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         user_dict=user_dict if user_dict.exists() else None,
         fingerprint=_fingerprint(files),
         by_id={entry.id: entry for entry in entries},
+        concepts=concepts,
+        domain_entries=domain_entries,
     )

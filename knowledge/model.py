@@ -88,6 +88,20 @@ class SynonymGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class Concept:
+    """A legal concept and the everyday words that mean it (knowledge/concepts.toml).
+
+    `domain` is "labour" or another field of law (marriage, traffic …); `weight` is how strongly a hit marks
+    its domain when the bot decides whether a question is about labour law at all.
+    """
+
+    name: str
+    domain: str
+    words: tuple[str, ...]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     """Everything the dialogue answers from, loaded once and shared read-only."""
 
@@ -102,6 +116,8 @@ class KnowledgeBase:
     user_dict: Path | None
     fingerprint: str  # hash of every file read: a cache built from this base is valid while it matches
     by_id: Mapping[str, FaqEntry] = field(default_factory=dict)
+    concepts: tuple[Concept, ...] = ()
+    domain_entries: Mapping[str, str] = field(default_factory=dict)  # non-labour domain → pointer entry id
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id, or None."""

@@ -61,12 +61,3 @@ def release_lease(*, session: Session, key: str) -> None:
     """Give the refresh lease back without storing a value (the refresh failed)."""
     session.execute(update(KvToken).where(col(KvToken.key) == key).values(lease_until=None))
 
-
-def get_or_put(*, session: Session, key: str, value: str, now: datetime) -> str:
-    """The value stored under `key`, storing `value` first when there is none (the first process wins)."""
-    insert_ignore(session, KvToken, key=key, value=value, expires_at=None, updated_at=now, lease_until=None)
-    stored = session.get(KvToken, key, populate_existing=True)
-    if stored is None or stored.value is None:  # a lease row without a value: fill it
-        session.execute(update(KvToken).where(col(KvToken.key) == key).values(value=value, updated_at=now))
-        return value
-    return stored.value

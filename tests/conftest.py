@@ -16,6 +16,7 @@ from sqlmodel import SQLModel
 
 from bot.app import Services, dialogue_policy
 from bot.config import Settings, load_settings
+from bot.live_knowledge import LiveKnowledge
 from intents import Matcher
 from knowledge import KnowledgeBase, load_knowledge
 from storage import ensure_schema, make_engine
@@ -94,8 +95,7 @@ def make_services(
     return Services(
         settings=settings,
         engine=engine,
-        kb=kb,
-        matcher=matcher,
+        knowledge=LiveKnowledge(kb, matcher),
         # The shipped config reaches no staff member (no accounts, no channel on): dialogue tests take staff as
         # reachable; what a worker hears when nobody is, is tested with reachable_staff set (test_reach.py).
         policy=dataclasses.replace(dialogue_policy(settings), reachable_staff=None),

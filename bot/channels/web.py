@@ -99,14 +99,11 @@ class WebChannel:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._page = render_page(PAGE.read_text(encoding="utf-8"), runtime.services.kb)
-        services = runtime.services
-        self.cookie_key = visitors.cookie_key(
-            services.engine, services.settings.server.cookie_secret, services.clock.now()
-        )
+        self.cookies = visitors.VisitorCookies.for_services(runtime.services)
 
     def visitor_of(self, request: Request) -> str | None:
         """The verified visitor id of a request to this server (None: no cookie we issued)."""
-        return visitors.visitor_of(request, self.cookie_key)
+        return self.cookies.visitor_of(request)
 
     def routes(self) -> Sequence[BaseRoute]:
         """/ (the page) and /api/chat."""
@@ -138,5 +135,5 @@ class WebChannel:
         notices = await self.runtime.waiting_for(channel=self.name, recipient=visitor)
         response = JSONResponse(render(processed.reply, notices))
         if known is None:
-            visitors.set_cookie(response, visitor, self.cookie_key, secure=request.url.scheme == "https")
+            self.cookies.issue(response, visitor, secure=request.url.scheme == "https")
         return response

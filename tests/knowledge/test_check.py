@@ -59,7 +59,7 @@ def _entry(answer: str, refs: str = '"劳动法第四十四条"') -> str:
 def test_a_correct_entry_has_no_problem(kb_copy: Path, settings: Settings) -> None:
     answer = "平时加班不低于工资的百分之一百五十（即1.5倍），电话{station_phone}（依据《劳动法》第四十四条）"
     problems = _problems(kb_copy, _entry(answer), settings)
-    assert [p for p in problems if "no entry answers" not in p] == []
+    assert [p for p in problems if "no entry answers" not in p and "[[domain]]" not in p] == []
 
 
 def test_a_number_the_article_does_not_say_is_reported(kb_copy: Path, settings: Settings) -> None:
