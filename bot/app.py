@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
 from bot.live_knowledge import LiveKnowledge
 from bot.plan import routine_plan, workday_calendar
+from bot.reach import reachable_staff
 from intents import AidTier, DialoguePolicy, Matcher
 from intents.calculators import LocalFigure, LocalFigures
 from intents.context import DutyShift
@@ -70,12 +71,8 @@ def dialogue_policy(settings: Settings, calendar: WorkdayCalendar | None = None)
         aid_tiers=tuple(AidTier(tier.min_self_paid, tier.grant) for tier in settings.aid.tiers),
         staff_ids=tuple(member.id for member in settings.staff),
         staff_names={member.id: member.name for member in settings.staff},
-        staff_accounts={
-            (channel, account): member.id
-            for member in settings.staff
-            for channel, account in (("telegram", member.telegram), ("wechat", member.wechat), ("web", member.web))
-            if account
-        },
+        staff_accounts=staff_accounts(settings),
+        reachable_staff=frozenset(reachable_staff(settings)),
         duty=tuple(
             DutyShift(shift.staff, frozenset(shift.weekdays), shift.start, shift.end) for shift in settings.duty
         ),
@@ -101,6 +98,20 @@ def local_figures(settings: Settings) -> LocalFigures:
         minimum_monthly_wage=figure("minimum_monthly_wage"),
         maternity_extra_days=figure("maternity_extra_days"),
     )
+
+
+def staff_accounts(settings: Settings) -> dict[tuple[str, str], str]:
+    """(channel, account) → staff id for the accounts whose messages can carry staff power.
+
+    Telegram: the webhook's secret token and the chat id Telegram vouches for. WeChat: only when an AES key is
+    configured, since then only encrypted messages are taken, and their msg_signature covers the body (a
+    plaintext-mode body is not signed, so anyone holding one signed query could claim to be staff). The web
+    chat gives no staff power: staff sign in to the console.
+    """
+    accounts = {("telegram", member.telegram): member.id for member in settings.staff if member.telegram}
+    if settings.wechat.aes_key:
+        accounts |= {("wechat", member.wechat): member.id for member in settings.staff if member.wechat}
+    return accounts
 
 
 def open_database(settings: Settings) -> Engine:

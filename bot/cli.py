@@ -84,10 +84,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff, doctor
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups += [cli_schedule.register, cli_staff.register]
+    groups += [cli_schedule.register, cli_staff.register, doctor.register]
     return groups
 
 

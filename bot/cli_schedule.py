@@ -117,6 +117,7 @@ def cmd_schedule_run(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     scheduler = Scheduler(services)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, time
 from pathlib import Path
@@ -108,7 +109,6 @@ class StaffMember(_Section):
     role: str = ""
     telegram: str = ""
     wechat: str = ""
-    web: str = ""  # a web-chat visitor id, for staff who answer from the browser
 
 
 class DutySettings(_Section):
@@ -188,8 +188,19 @@ class WechatSettings(_Section):
     token: str = ""
     appid: str = ""
     secret: str = ""
-    aes_key: str = ""  # EncodingAESKey (43 characters): compatible and safe modes
+    aes_key: str = ""  # EncodingAESKey (43 characters): with it only encrypted (safe/compatible) messages are taken
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    timestamp_window_seconds: int = Field(300, ge=30, le=3600)  # a signed request older or newer is refused
+    # Template messages (模板消息) reach staff outside the 48-hour window: the ids of the templates chosen in the
+    # official account's back office, and which of the template's fields carry our text (new-style templates
+    # name them thing1, time2 …; a field is cut to `template_field_chars`).
+    alert_template_id: str = ""  # staff alerts (new cases, tickets, danger to life)
+    reminder_template_id: str = ""  # routine meeting reminders
+    template_fields: dict[str, str] = Field(
+        default_factory=lambda: {"title": "thing1", "text": "thing2", "time": "time3"}
+    )
+    template_field_chars: int = Field(20, ge=5, le=200)
+    template_url: str = ""  # where tapping the template message leads (the staff console), optional
 
     @property
     def enabled(self) -> bool:
@@ -383,6 +394,23 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The station's time zone."""
         return ZoneInfo(self.timezone)
+
+    def secret_values(self) -> list[str]:
+        """Every credential in the settings (for log masking): channel tokens and secrets, keys, DB password."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        values = [
+            self.telegram.token,
+            self.telegram.secret,
+            self.wechat.token,
+            self.wechat.secret,
+            self.wechat.aes_key,
+            self.console.secret,
+        ]
+        with contextlib.suppress(ArgumentError):
+            values.append(make_url(self.database.url).password or "")
+        return [value for value in values if value]
 
     def facts(self) -> dict[str, str]:
         """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -59,11 +59,17 @@ class DialoguePolicy:
     staff_names: Mapping[str, str] = field(default_factory=dict)  # staff id → name workers see
     staff_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (channel, user id) → staff id
     duty: tuple[DutyShift, ...] = ()
+    reachable_staff: frozenset[str] | None = None  # staff alerts can reach (None: not known, assume all)
+    followup_coalesce: timedelta = timedelta(minutes=2)  # ticket follow-ups wait this long, joined into one alert
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)  # official working days and overrides
     region: LocalFigures = field(default_factory=LocalFigures)  # local figures the calculators use
+
+    def can_alert(self, staff: Iterable[str]) -> bool:
+        """True when at least one of these staff members can be reached by an alert."""
+        return any(self.reachable_staff is None or member in self.reachable_staff for member in staff)
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""

@@ -122,7 +122,8 @@ def _count_misses(turn: Turn, ctx: TurnContext) -> Turn:
         return turn
     state.misses = 0
     ticket, outbox = tickets.open_for_worker(ctx, "not_understood")
-    note = ctx.say("handoff_twice_not_understood", ticket=ticket_number(ticket))
+    reached = ctx.policy.can_alert(item.user_id for item in outbox)
+    note = ctx.say("handoff_twice_not_understood" if reached else "handoff_ticket_unreached", ticket=ticket_number(ticket))
     reply = turn.reply
     return Turn(
         Reply(f"{reply.text}\n{note}", reply.intent, reply.confidence, reply.buttons, reply.answered),

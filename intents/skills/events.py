@@ -259,7 +259,7 @@ class MySignupsSkill:
 def event_payload(value: str, ctx: TurnContext) -> Turn | None:
     """A tapped (or numbered) event button: "signup:<event id>" or "cancel:<event id>"."""
     action, _, raw_id = value.partition(":")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 9):  # a forged id must not overflow SQL
         return None
     event = events.get(session=ctx.session, event_id=int(raw_id))
     if event is None:

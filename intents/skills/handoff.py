@@ -50,7 +50,9 @@ class HandoffSkill:
         ticket, outbox = open_for_worker(ctx, "request")
         number = tickets.ticket_number(ticket)
         opening = next_office_opening(ctx)
-        if opening is None:
+        if not ctx.policy.can_alert(item.user_id for item in outbox):
+            text = ctx.say("handoff_ticket_unreached", ticket=number)
+        elif opening is None:
             text = ctx.say("handoff_ticket_office", ticket=number)
         else:
             text = ctx.say("handoff_ticket_after_hours", ticket=number, next_open=describe_opening(opening, ctx))
