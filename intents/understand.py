@@ -15,7 +15,6 @@ from intents.context import TurnContext
 from intents.forms.wage_arrears import story_facts
 from intents.ids import IntentId
 from intents.matcher import Candidate, Matcher
-from intents.normalize import normalize
 from intents.skills import SKILLS
 from intents.skills.cases import OPEN_CASE
 from intents.turn import Turn
@@ -34,7 +33,7 @@ DOMAIN_MARGIN = 0.5
 
 def other_domain(matcher: Matcher, text: str) -> str | None:
     """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None."""
-    weights = matcher.concepts.domains(normalize(text).replace(" ", ""))
+    weights = dict(matcher.read(text).domains)
     labour = weights.pop(LABOUR, 0.0)
     if not weights:
         return None
@@ -59,8 +58,7 @@ def story_turn(text: str, ctx: TurnContext) -> Turn | None:
         entry = pointer(ctx.kb, domain, 1.0)
         if entry is not None:
             return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
-    folded = normalize(text).replace(" ", "")
-    if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+    if WAGE_CONCEPT in ctx.matcher.read(text).concepts and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
         intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
         if intake is not None:  # the wage skill starts the intake with the facts of the whole story
             return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)
@@ -71,5 +69,4 @@ def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnConte
     """True when the best match is a weak labour answer to a message that says nothing about work."""
     if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
         return False
-    weights = ctx.matcher.concepts.domains(normalize(text).replace(" ", ""))
-    return weights.get(LABOUR, 0.0) < LABOUR_EVIDENCE
+    return ctx.matcher.read(text).domains.get(LABOUR, 0.0) < LABOUR_EVIDENCE
