@@ -36,6 +36,7 @@ RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval
 LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question
 CLAUSE_DISCOUNT = 0.85  # a clause matching alone counts less than the whole message matching
 MIN_CLAUSE_WORDS_CHARS = 3  # a clause must say this much (stopwords aside) to be ranked on its own
+RANKED_CLAUSES = 3  # a long story's clauses ranked on their own: the three that say the most
 # Retrieval by meaning: each entry is also one document made of all its phrasings, its answer and detail
 # (at ANSWER_SHARE), words and concepts (knowledge/concepts.toml) alike; the message is compared with it by
 # tf-idf cosine. The final score blends the best phrasing's score with this one.
@@ -63,6 +64,7 @@ class Reading:
     concepts: Counter[str]  # concept name → hits
     domains: dict[str, float]  # field of law → weight of its distinct concepts
     meaning: dict[str, float]  # words and concepts with counts, the question's clauses weighted up
+    asked: range  # the clauses that ask the question (none when no clause asks)
 
 
 def _asked_clauses(clauses: Sequence[str]) -> range:
@@ -331,6 +333,7 @@ class Matcher:
             concepts=concepts,
             domains=self.concepts.domains(folded),
             meaning=meaning,
+            asked=asked,
         )
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
@@ -338,12 +341,18 @@ class Matcher:
 
         Two views are blended: the best single phrasing (words, bigrams, pinyin, rapidfuzz) and the entry as a
         whole (phrasings, answer, concepts) by meaning. A long message that tells a story in several clauses
-        ("老板拖欠工资，我叫李四，……没签合同") is also ranked clause by clause, so each topic it raises scores as
-        if asked alone; the clauses that ask the question weigh more than the background in the meaning view.
+        ("老板拖欠工资，我叫李四，……没签合同") is also ranked clause by clause (its three most telling clauses), so
+        each topic it raises scores as if asked alone; the clauses that ask the question weigh more than the
+        background in the meaning view.
         """
         reading = self.read(text)
         phrased = {candidate.entry.id: candidate for candidate in self._rank_words(reading.words, CANDIDATE_DEPTH)}
         clauses = [words for words in reading.clauses if len("".join(words)) >= MIN_CLAUSE_WORDS_CHARS]
+        if len(clauses) > RANKED_CLAUSES:  # only the clauses that say the most (idf of their words) are ranked
+            idf = self._index.idf
+            said = [sum(idf.get("w:" + word, 0.0) for word in words) for words in clauses]
+            kept = sorted(sorted(range(len(clauses)), key=lambda number: -said[number])[:RANKED_CLAUSES])
+            clauses = [clauses[number] for number in kept]
         if len(reading.prepared) >= LONG_MESSAGE_CHARS and len(clauses) >= 2:
             for words in clauses:
                 for candidate in self._rank_words(words, limit):
