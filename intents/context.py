@@ -45,6 +45,7 @@ class DialoguePolicy:
     floor: float = 0.25
     margin: float = 0.02
     intent_vote: float = 0.3
+    intent_thresholds: Mapping[str, float] = field(default_factory=dict)  # intent → its own threshold
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)
@@ -60,6 +61,10 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+
+    def threshold_for(self, intent: str) -> float:
+        """The score an answer of `intent` needs to be given directly."""
+        return self.intent_thresholds.get(intent, self.threshold)
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""
