@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from intents.calculators.rules import LocalFigures
 from intents.matcher import Matcher
 from intents.turn import Inbound
 from knowledge import KnowledgeBase
@@ -61,6 +62,7 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    region: LocalFigures = field(default_factory=LocalFigures)  # local figures the calculators use
 
     def threshold_for(self, intent: str) -> float:
         """The score an answer of `intent` needs to be given directly."""

@@ -44,12 +44,15 @@ MEANING_SHARE = 0.45
 ANSWER_SHARE = 0.3
 CONCEPT_WEIGHT = 2.0
 FOCUS_WEIGHT = 1.6  # the clauses that ask the question count this much more than the background
+FOCUS_MIN_CHARS = 10  # a question span shorter than this takes in the clause before it ("这合法吗")
+FOCUS_MAX_CHARS = 20  # a longer span is a run-on story: only the words around its question word are its focus
+FOCUS_REACH = 10  # characters kept each side of that question word
 CANDIDATE_DEPTH = 12
 READING_CACHE = 32  # texts whose reading is kept: one turn reads its text several times
 _CITATION = re.compile(r"（依据[^）]*）|\{[a-z_]+\}")
 # Words that turn a clause into the question: the worker's ask, as opposed to the story around it.
 _QUESTION = re.compile(
-    r"吗|么|呢|怎么|咋|如何|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
+    r"吗|么|呢|怎么|怎样|咋|如何|是不是|多久|多长|谁|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
 )
 
 
@@ -64,20 +67,25 @@ class Reading:
     concepts: Counter[str]  # concept name → hits
     domains: dict[str, float]  # field of law → weight of its distinct concepts
     meaning: dict[str, float]  # words and concepts with counts, the question's clauses weighted up
-    asked: range  # the clauses that ask the question (none when no clause asks)
+    focus: tuple[str, ...]  # content words of the question span (question_span), empty when none
 
 
-def _asked_clauses(clauses: Sequence[str]) -> range:
-    """The clauses that ask the question: the last one with a question word, with those before it while the
-    span is too short to name a topic ("这合法吗"); none when no clause asks or there is only one clause."""
-    asking = [number for number, clause in enumerate(clauses) if _QUESTION.search(clause)]
-    if not asking or len(clauses) < 2:
-        return range(0)
-    last = asking[-1]
-    start = last
-    while start > 0 and len("".join(clauses[start:last + 1])) < 10:
+def question_span(prepared: str) -> str:
+    """The words that ask the question: the last clause with a question word, with the clauses before it while
+    the span is too short to name a topic ("这合法吗"); in a long run-on clause, the words around its last
+    question word ("……住院怎样申请工伤认定"). Empty when nothing asks or the question is the whole message."""
+    pieces = prepared.split(" ")
+    asking = [number for number, piece in enumerate(pieces) if _QUESTION.search(piece)]
+    if not asking:
+        return ""
+    last = start = asking[-1]
+    while start > 0 and len("".join(pieces[start : last + 1])) < FOCUS_MIN_CHARS:
         start -= 1
-    return range(start, last + 1)
+    span = " ".join(pieces[start : last + 1])
+    if len(span) > FOCUS_MAX_CHARS:
+        *_, asked = _QUESTION.finditer(span)
+        span = span[max(0, asked.start() - FOCUS_REACH) : asked.end() + FOCUS_REACH].strip()
+    return "" if span == prepared else span
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,14 +324,18 @@ class Matcher:
         meaning: dict[str, float] = dict(Counter("w:" + word for word in words))
         for name, hits in concepts.items():
             meaning["c:" + name] = meaning.get("c:" + name, 0.0) + hits
-        asked = _asked_clauses(normal.split(" ")) if len(clauses) == len(normal.split(" ")) else range(0)
-        if asked:  # the question's clauses weigh more than the background
-            focus_words = [word for number in asked for word in clauses[number]]
-            focus_text = "".join(prepared.split(" ")[number] for number in asked)
-            focus_concepts = self.concepts.find(focus_text)
-            for word in focus_words:
+        span = question_span(prepared)
+        focus: tuple[str, ...] = ()
+        if span:  # the question's words weigh more than the background
+            focus = tuple(
+                word
+                for words in self.tokenizer.clauses(span)
+                for word in words
+                if word not in self._stopwords and not _is_number(word)
+            )
+            for word in focus:
                 meaning["w:" + word] = meaning.get("w:" + word, 0.0) + FOCUS_WEIGHT - 1
-            for name, hits in focus_concepts.items():
+            for name, hits in self.concepts.find(span.replace(" ", "")).items():
                 meaning["c:" + name] = meaning.get("c:" + name, 0.0) + (FOCUS_WEIGHT - 1) * hits
         return Reading(
             prepared=prepared,
@@ -333,7 +345,7 @@ class Matcher:
             concepts=concepts,
             domains=self.concepts.domains(folded),
             meaning=meaning,
-            asked=asked,
+            focus=focus,
         )
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
@@ -353,6 +365,8 @@ class Matcher:
             said = [sum(idf.get("w:" + word, 0.0) for word in words) for words in clauses]
             kept = sorted(sorted(range(len(clauses)), key=lambda number: -said[number])[:RANKED_CLAUSES])
             clauses = [clauses[number] for number in kept]
+        if reading.focus and reading.focus not in clauses and len("".join(reading.focus)) >= MIN_CLAUSE_WORDS_CHARS:
+            clauses.append(reading.focus)  # the question itself, ranked as if asked alone
         if len(reading.prepared) >= LONG_MESSAGE_CHARS and len(clauses) >= 2:
             for words in clauses:
                 for candidate in self._rank_words(words, limit):
