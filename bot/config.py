@@ -58,6 +58,8 @@ class MatchingSettings(_Section):
     intent_vote: float = Field(0.3, ge=0, le=1)
     # intent → the score it needs to answer directly, where that differs from `threshold`
     intent_thresholds: dict[str, float] = Field(default_factory=dict)
+    # a second topic scoring this share of the answered one is offered as a button beside the answer
+    second_topic: float = Field(0.85, ge=0, le=1)
     max_message_chars: int = Field(500, ge=10, le=20000)
     choices: int = Field(3, ge=1, le=9)
 

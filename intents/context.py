@@ -47,6 +47,7 @@ class DialoguePolicy:
     margin: float = 0.02
     intent_vote: float = 0.3
     intent_thresholds: Mapping[str, float] = field(default_factory=dict)  # intent → its own threshold
+    second_topic: float = 0.85  # a second entry scoring this share of the answered one comes as a button
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)

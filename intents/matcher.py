@@ -68,6 +68,7 @@ class Reading:
     domains: dict[str, float]  # field of law → weight of its distinct concepts
     meaning: dict[str, float]  # words and concepts with counts, the question's clauses weighted up
     focus: tuple[str, ...]  # content words of the question span (question_span), empty when none
+    focus_domains: dict[str, float]  # field of law → weight of its concepts within the question span
 
 
 def question_span(prepared: str) -> str:
@@ -326,6 +327,7 @@ class Matcher:
             meaning["c:" + name] = meaning.get("c:" + name, 0.0) + hits
         span = question_span(prepared)
         focus: tuple[str, ...] = ()
+        focus_domains: dict[str, float] = {}
         if span:  # the question's words weigh more than the background
             focus = tuple(
                 word
@@ -335,6 +337,7 @@ class Matcher:
             )
             for word in focus:
                 meaning["w:" + word] = meaning.get("w:" + word, 0.0) + FOCUS_WEIGHT - 1
+            focus_domains = self.concepts.domains(span.replace(" ", ""))
             for name, hits in self.concepts.find(span.replace(" ", "")).items():
                 meaning["c:" + name] = meaning.get("c:" + name, 0.0) + (FOCUS_WEIGHT - 1) * hits
         return Reading(
@@ -346,6 +349,7 @@ class Matcher:
             domains=self.concepts.domains(folded),
             meaning=meaning,
             focus=focus,
+            focus_domains=focus_domains,
         )
 
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:

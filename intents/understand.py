@@ -29,11 +29,19 @@ WEAK_MATCH = 0.3
 LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
+FOCUS_SHARE = 0.5  # a concept in the question span adds this share of its weight again
 
 
 def other_domain(matcher: Matcher, text: str) -> str | None:
-    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None."""
-    weights = dict(matcher.read(text).domains)
+    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None.
+
+    Concepts in the span that asks the question count half again: "她被拘留了，失业保险金还能领吗" asks about
+    unemployment benefit; "在公司打工……客户投诉公司会被逮捕吗" asks about a crime.
+    """
+    reading = matcher.read(text)
+    weights = dict(reading.domains)
+    for domain, weight in reading.focus_domains.items():  # what is asked counts more than the background
+        weights[domain] = weights.get(domain, 0.0) + FOCUS_SHARE * weight
     labour = weights.pop(LABOUR, 0.0)
     if not weights:
         return None
