@@ -29,6 +29,7 @@ WEAK_MATCH = 0.3
 LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
+WORK_SIGN = "工作关系"  # the concept of job, boss and workplace words (knowledge/concepts.toml)
 FOCUS_SHARE = 0.5  # a concept in the question span adds this share of its weight again
 
 
@@ -46,6 +47,8 @@ def other_domain(matcher: Matcher, text: str) -> str | None:
     if not weights:
         return None
     domain = max(weights, key=lambda name: weights[name])
+    if WORK_SIGN not in reading.concepts:  # no job, boss or workplace in the story: the other field needs no lead
+        return domain if weights[domain] > labour else None
     return domain if weights[domain] >= labour + DOMAIN_MARGIN else None
 
 
