@@ -61,6 +61,8 @@ def dialogue_policy(settings: Settings, calendar: WorkdayCalendar | None = None)
         floor=matching.floor,
         margin=matching.margin,
         intent_vote=matching.intent_vote,
+        intent_thresholds=dict(matching.intent_thresholds),
+        second_topic=matching.second_topic,
         choices=matching.choices,
         max_message_chars=matching.max_message_chars,
         form_idle=timedelta(minutes=settings.dialogue.form_idle_minutes),
