@@ -6,11 +6,14 @@ import argparse
 import json
 import signal
 import threading
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import BotError
+from intents.staff.routine_text import RoutineText
+from intents.staff.routines import Occurrence
 
 
 def _date(value: str) -> date:
@@ -29,25 +32,17 @@ def _month(value: str) -> tuple[int, int]:
 
 def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
     """Print the coming meetings (from now, or from --from) with reminder times, attendees and clashes."""
-    from bot.app import load_kb
+    from bot.app import dialogue_policy, load_kb
     from bot.clock import SystemClock
     from bot.config import load_settings
-    from bot.routines import clashes, load_plan
-    from intents.context import render
+    from bot.plan import routine_plan, workday_calendar
+    from intents.staff.routines import clashes
 
     settings = load_settings(args.config)
-    plan = load_plan(settings)
-    now = SystemClock(settings.tz).now()
-    items = plan.coming(now, args.days, args.start)
+    plan = routine_plan(settings, workday_calendar(settings))
+    text = RoutineText(load_kb(), dialogue_policy(settings, plan.calendar))
+    items = plan.coming(SystemClock(settings.tz).now(), args.days, args.start)
     clashing = clashes(items)
-    names = {member.id: member.name for member in settings.staff}
-    kb = load_kb()
-    facts = settings.facts()
-    weekdays = kb.words["weekdays"]
-
-    def say(reply_key: str, /, **values: object) -> str:
-        return render(kb.reply(reply_key), facts, **values)
-
     for index, item in enumerate(items):
         routine = item.routine
         others = clashing.get(index, [])
@@ -63,23 +58,31 @@ def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
                 "clashes_with": [other.routine.key for other in others],
             }
             print(json.dumps(row, ensure_ascii=False), file=out)
-            continue
-        local = item.meeting_at.astimezone(settings.tz)
-        line = say(
-            "reminders_list_line",
-            when=f"{local:%Y-%m-%d} {weekdays[local.weekday()]} {local:%H:%M}",
-            title=routine.title,
-            code=routine.key,
-            remind=f"{item.remind_at.astimezone(settings.tz):%m-%d %H:%M}",
-            people="、".join(names.get(staff, staff) for staff in routine.attendees),
-        )
-        if item.delay_reason:
-            line += say("reminders_list_delayed", reason=item.delay_reason)
-        if others:
-            titles = "、".join(f"{other.routine.title}（{other.meeting_at.astimezone(settings.tz):%H:%M}）" for other in others)
-            line += say("reminders_list_clash", others=titles)
-        print(line, file=out)
+        else:
+            print(_meeting_line(text, item, others), file=out)
     return 0
+
+
+def _meeting_line(text: RoutineText, item: Occurrence, others: Sequence[Occurrence] = ()) -> str:
+    routine = item.routine
+    delayed = ""
+    if item.delay_reason is not None:
+        delayed = text.say("reminders_line_delayed", holiday=text.say(f"holiday_{item.delay_reason}"))
+    if others:
+        joiner = text.kb.reply("list_joiner")
+        names = joiner.join(
+            f"{other.routine.title}（{other.meeting_at.astimezone(text.policy.timezone):%H:%M}）" for other in others
+        )
+        delayed += text.say("reminders_line_clash", others=names)
+    return text.say(
+        "reminders_line",
+        when=text.when(item.meeting_at),
+        routine=routine.key,
+        title=routine.title,
+        remind=text.when(item.remind_at),
+        people=text.kb.reply("list_joiner").join(text.policy.staff_names.get(s, s) for s in routine.attendees),
+        delayed=delayed,
+    )
 
 
 def settings_today(settings: Any) -> date:
@@ -92,7 +95,8 @@ def settings_today(settings: Any) -> date:
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Write one month's figures as Markdown and a PNG chart of inquiries per day by intent."""
     from bot.cli import services_for
-    from bot.report import build_report, render_chart, render_markdown
+    from bot.report import build_report, render_chart
+    from intents.staff.report import render_markdown
 
     services = services_for(args)
     year, month = args.month
@@ -125,6 +129,7 @@ def cmd_schedule_run(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     scheduler = Scheduler(services)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +17,8 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from intents.ids import IntentId
+from knowledge import LocalRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
@@ -38,6 +41,7 @@ class StationSettings(_Section):
     labor_hotline: str = "12333"
     legal_aid_hotline: str = "12348"
     crisis_hotline: str = "12356"
+    housing_fund_hotline: str = "12329"
 
 
 class DatabaseSettings(_Section):
@@ -53,6 +57,10 @@ class MatchingSettings(_Section):
     floor: float = Field(0.25, ge=0, le=1)
     margin: float = Field(0.02, ge=0, le=1)
     intent_vote: float = Field(0.3, ge=0, le=1)
+    # intent → the score it needs to answer directly, where that differs from `threshold`
+    intent_thresholds: dict[str, float] = Field(default_factory=dict)
+    # a second topic scoring this share of the answered one is offered as a button beside the answer
+    second_topic: float = Field(0.85, ge=0, le=1)
     max_message_chars: int = Field(500, ge=10, le=20000)
     choices: int = Field(3, ge=1, le=9)
 
@@ -60,6 +68,11 @@ class MatchingSettings(_Section):
     def _floor_below_threshold(self) -> MatchingSettings:
         if self.floor > self.threshold:
             raise ValueError("matching.floor must not be above matching.threshold")
+        unknown = set(self.intent_thresholds) - {intent.value for intent in IntentId}
+        if unknown:
+            raise ValueError(f"matching.intent_thresholds names unknown intents: {', '.join(sorted(unknown))}")
+        if any(not 0 <= value <= 1 for value in self.intent_thresholds.values()):
+            raise ValueError("matching.intent_thresholds must lie between 0 and 1")
         return self
 
 
@@ -106,10 +119,9 @@ class StaffMember(_Section):
     role: str = ""
     telegram: str = ""
     wechat: str = ""
-    web: str = ""  # a web-chat visitor id, for staff who answer from the browser
 
 
-class DutyShift(_Section):
+class DutySettings(_Section):
     """Who covers which weekdays and hours: new cases and hand-offs alert the staff on duty."""
 
     staff: str
@@ -159,6 +171,32 @@ class CasesSettings(_Section):
     overdue_days: int = Field(15, ge=1)
 
 
+class RegionSettings(_Section):
+    """Local figures the calculators use, each with the year it applies to and where it was published.
+
+    A figure left at 0 is "not filled in": the calculators then say so instead of applying it (the cap of
+    《劳动合同法》第四十七条, the minimum-wage floor, local extra maternity days).
+    """
+
+    name: str = ""  # e.g. 北京市: the region whose figures these are
+    average_monthly_wage: float = Field(0, ge=0)  # 上年度职工月平均工资 (yuan)
+    average_monthly_wage_year: int = 0
+    average_monthly_wage_source: str = ""
+    minimum_monthly_wage: float = Field(0, ge=0)  # 月最低工资标准 (yuan)
+    minimum_monthly_wage_year: int = 0
+    minimum_monthly_wage_source: str = ""
+    maternity_extra_days: int = Field(0, ge=0, le=365)  # days local rules add to the national 98
+    maternity_extra_days_year: int = 0
+    maternity_extra_days_source: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> RegionSettings:
+        for figure in ("average_monthly_wage", "minimum_monthly_wage", "maternity_extra_days"):
+            if getattr(self, figure) and not (getattr(self, f"{figure}_year") and getattr(self, f"{figure}_source")):
+                raise ValueError(f"region.{figure} is set: set region.{figure}_year and region.{figure}_source too")
+        return self
+
+
 class ServerSettings(_Section):
     """The HTTP server of `python -m bot serve`."""
 
@@ -186,8 +224,19 @@ class WechatSettings(_Section):
     token: str = ""
     appid: str = ""
     secret: str = ""
-    aes_key: str = ""  # EncodingAESKey (43 characters): compatible and safe modes
+    aes_key: str = ""  # EncodingAESKey (43 characters): with it only encrypted (safe/compatible) messages are taken
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    timestamp_window_seconds: int = Field(300, ge=30, le=3600)  # a signed request older or newer is refused
+    # Template messages (模板消息) reach staff outside the 48-hour window: the ids of the templates chosen in the
+    # official account's back office, and which of the template's fields carry our text (new-style templates
+    # name them thing1, time2 …; a field is cut to `template_field_chars`).
+    alert_template_id: str = ""  # staff alerts (new cases, tickets, danger to life)
+    reminder_template_id: str = ""  # routine meeting reminders
+    template_fields: dict[str, str] = Field(
+        default_factory=lambda: {"title": "thing1", "text": "thing2", "time": "time3"}
+    )
+    template_field_chars: int = Field(20, ge=5, le=200)
+    template_url: str = ""  # where tapping the template message leads (the staff console), optional
 
     @property
     def enabled(self) -> bool:
@@ -250,7 +299,7 @@ class EventsSettings(_Section):
 
 
 class RoutineSettings(_Section):
-    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in bot/routines.py."""
+    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in intents/staff/routines.py."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     title: str
@@ -264,7 +313,7 @@ class RoutineSettings(_Section):
 
     @model_validator(mode="after")
     def _known_rule(self) -> RoutineSettings:
-        from bot.routines import parse_rule
+        from intents.staff.routines import parse_rule
 
         parse_rule(self.rule, self.key)  # RuleError (a ValueError) names the routine
         return self
@@ -279,6 +328,17 @@ class SchedulerSettings(_Section):
     abandoned_form_hours: int = Field(24, ge=1)  # a form idle this long past its expiry is cleared (with its data)
     workday_overrides: Path = Path("data/workdays.toml")  # staff-editable; relative to config.toml's folder
     report_dir: Path = Path("data/reports")  # where `report` writes by default
+
+
+class LocalRuleSettings(_Section):
+    """A local figure answers quote (`[[local_rules]]`): its value and the local rule, date and source behind it."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")  # the `{placeholder}` answers write
+    value: str = Field(min_length=1)
+    region: str = Field(min_length=1)  # whose rule it is; the answer must say so ("北京规定…")
+    rule: str = Field(min_length=1)  # the rule's title, named in the answer
+    since: date  # the day this figure took effect
+    source: str = Field(min_length=1)  # where it was checked (issuer, document number, amendment date)
 
 
 class Settings(BaseSettings):
@@ -301,8 +361,9 @@ class Settings(BaseSettings):
     membership: MembershipSettings
     mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
-    duty: list[DutyShift] = []
+    duty: list[DutySettings] = []
     cases: CasesSettings = CasesSettings()
+    region: RegionSettings = RegionSettings()
     server: ServerSettings = ServerSettings()
     console: ConsoleSettings = ConsoleSettings()
     wechat: WechatSettings = WechatSettings()
@@ -312,6 +373,7 @@ class Settings(BaseSettings):
     appointments: list[AppointmentService] = []
     scheduler: SchedulerSettings = SchedulerSettings()
     routines: list[RoutineSettings] = []
+    local_rules: list[LocalRuleSettings] = []
     base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
 
     @model_validator(mode="after")
@@ -333,6 +395,14 @@ class Settings(BaseSettings):
             unknown = sorted(set(routine.attendees) - known)
             if unknown:
                 raise ValueError(f"routine {routine.key}: attendees not in [[staff]]: {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _local_rule_keys_unique(self) -> Settings:
+        keys = [rule.key for rule in self.local_rules]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"local_rules key used twice: {', '.join(twice)}")
         return self
 
     @field_validator("timezone")
@@ -362,6 +432,23 @@ class Settings(BaseSettings):
         """The station's time zone."""
         return ZoneInfo(self.timezone)
 
+    def secret_values(self) -> list[str]:
+        """Every credential in the settings (for log masking): channel tokens and secrets, keys, DB password."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        values = [
+            self.telegram.token,
+            self.telegram.secret,
+            self.wechat.token,
+            self.wechat.secret,
+            self.wechat.aes_key,
+            self.console.secret,
+        ]
+        with contextlib.suppress(ArgumentError):
+            values.append(make_url(self.database.url).password or "")
+        return [value for value in values if value]
+
     def facts(self) -> dict[str, str]:
         """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""
         station = self.station
@@ -380,11 +467,19 @@ class Settings(BaseSettings):
             "labor_hotline": station.labor_hotline,
             "legal_aid_hotline": station.legal_aid_hotline,
             "crisis_hotline": station.crisis_hotline,
+            "housing_fund_hotline": station.housing_fund_hotline,
             "aid_tiers": aid_tiers,
             "membership_dues": self.membership.dues,
             "mutual_aid_plan": self.mutual_aid.plan,
             "mutual_aid_fee": self.mutual_aid.fee,
             "mutual_aid_benefit": self.mutual_aid.benefit,
+        } | {rule.key: rule.value for rule in self.local_rules}
+
+    def local_rules_by_key(self) -> dict[str, LocalRule]:
+        """The local figures with their rule, region and date, keyed by placeholder (for kb check and review)."""
+        return {
+            rule.key: LocalRule(rule.key, rule.value, rule.region, rule.rule, rule.since, rule.source)
+            for rule in self.local_rules
         }
 
 

@@ -1,5 +1,6 @@
 """Slot-filling forms: the engine and every form, registered by name in FORMS."""
 
+from intents.forms.calculation import CALCULATOR_FORMS
 from intents.forms.engine import (
     FORM_PAYLOAD,
     Form,
@@ -14,7 +15,7 @@ from intents.forms.profile_delete import ProfileDeleteForm
 from intents.forms.wage_arrears import WageArrearsForm
 
 FORMS: dict[str, Form] = {
-    form.name: form for form in (ProfileDeleteForm(), WageArrearsForm(), EventSignupForm())
+    form.name: form for form in (ProfileDeleteForm(), WageArrearsForm(), EventSignupForm(), *CALCULATOR_FORMS)
 }
 
 __all__ = [

@@ -7,13 +7,11 @@ worker looks (publishing is idempotent: (service, starts_at) is unique). Taps ca
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import ClassVar
 
 from sqlmodel import Session
 
-from intents.casework import StaffDesk
 from intents.clarify import offer_choices
 from intents.context import Bookable, DialoguePolicy, TurnContext
 from intents.event_text import EventText
@@ -34,8 +32,13 @@ TIMES_SHOWN = 6
 REMINDER_REASON = "appointment_reminder"
 
 
-def _service(ctx: TurnContext | StaffDesk, key: str) -> Bookable | None:
-    return next((service for service in ctx.policy.bookable if service.key == key), None)
+def service_of(policy: DialoguePolicy, key: str) -> Bookable | None:
+    """The bookable service with this key (config.toml [[appointments]]), or None."""
+    return next((service for service in policy.bookable if service.key == key), None)
+
+
+def _service(ctx: TurnContext, key: str) -> Bookable | None:
+    return service_of(ctx.policy, key)
 
 
 def _named_service(text: str, ctx: TurnContext) -> Bookable | None:
@@ -75,18 +78,23 @@ def _payload(*parts: object) -> str:
     return ":".join([APPOINTMENT_PAYLOAD, *(str(part) for part in parts)])
 
 
-def _when(slot: AppointmentSlot, ctx: TurnContext | StaffDesk) -> str:
-    return EventText(ctx.kb, ctx.policy, ctx.now).moment(slot.starts_at)
-
-
-def _facts(slot: AppointmentSlot, ctx: TurnContext | StaffDesk) -> dict[str, object]:
-    service = _service(ctx, slot.service)
+def slot_facts(slot: AppointmentSlot, text: EventText) -> dict[str, object]:
+    """The placeholders of appointment sentences: service name, time (as events read), place, length."""
+    service = service_of(text.policy, slot.service)
     return {
         "name": service.name if service else slot.service,
-        "when": _when(slot, ctx),
+        "when": text.moment(slot.starts_at),
         "place": slot.place,
         "minutes": slot.minutes,
     }
+
+
+def _when(slot: AppointmentSlot, ctx: TurnContext) -> str:
+    return EventText(ctx.kb, ctx.policy, ctx.now).moment(slot.starts_at)
+
+
+def _facts(slot: AppointmentSlot, ctx: TurnContext) -> dict[str, object]:
+    return slot_facts(slot, EventText(ctx.kb, ctx.policy, ctx.now))
 
 
 def _mine(ctx: TurnContext) -> list[tuple[Appointment, AppointmentSlot]]:
@@ -258,12 +266,12 @@ def queue_reminders(
     *, session: Session, kb: KnowledgeBase, policy: DialoguePolicy, now: datetime, remind_before: timedelta
 ) -> int:
     """Queue the day-before reminder of every booking starting within `remind_before`; each is sent once."""
-    desk = StaffDesk(session, kb, policy, now)
+    text = EventText(kb, policy, now)
     items = [
         OutboxItem(
             user.channel,
             user.external_id,
-            desk.say("appt_reminder_notice", **_facts(slot, desk)),
+            text.say("appt_reminder_notice", **slot_facts(slot, text)),
             REMINDER_REASON,
             dedup_key=reminder_key(appointment.id, slot.starts_at),
         )
@@ -273,53 +281,3 @@ def queue_reminders(
         if appointment.id is not None
     ]
     return write_outbox(session=session, items=items, now=now)
-
-
-def staff_publish(desk: StaffDesk, staff: str, args: Sequence[str]) -> tuple[str, tuple[OutboxItem, ...]]:
-    """/slot SERVICE YYYY-MM-DD HH:MM: offer one more time for a service."""
-    keys = "、".join(f"{service.key}（{service.name}）" for service in desk.policy.bookable)
-    service = _service(desk, args[0]) if args else None
-    if service is None or len(args) < 3:
-        return desk.say("staff_slot_help", services=keys), ()
-    try:
-        day = datetime.fromisoformat(args[1]).date()
-        clock = time.fromisoformat(args[2])
-    except ValueError:
-        return desk.say("staff_slot_help", services=keys), ()
-    starts = datetime.combine(day, clock, tzinfo=desk.policy.timezone)
-    if starts <= desk.now:
-        return desk.say("staff_slot_past"), ()
-    added = appointments.publish(
-        session=desk.session,
-        service=service.key,
-        starts_at=starts.astimezone(UTC),
-        minutes=service.minutes,
-        place=service.place,
-        now=desk.now,
-        published_by=staff,
-    )
-    key = "staff_slot_added" if added else "staff_slot_exists"
-    when = EventText(desk.kb, desk.policy, desk.now).moment(starts)
-    return desk.say(key, name=service.name, when=when), ()
-
-
-def staff_slots(desk: StaffDesk, _staff: str, _args: Sequence[str]) -> tuple[str, tuple[OutboxItem, ...]]:
-    """/slots: the published times of the coming two weeks, free or booked (with the worker's name)."""
-    publish_standing(session=desk.session, policy=desk.policy, now=desk.now)
-    until = desk.now + timedelta(days=14)
-    slots = [slot for slot in appointments.all_slots(session=desk.session, after=desk.now) if slot.starts_at <= until]
-    if not slots:
-        return desk.say("staff_slots_none"), ()
-    booked = {slot.id: user for _, slot, user in appointments.bookings(session=desk.session, after=desk.now)}
-    unknown = desk.say("unknown_value")
-    lines = [desk.say("staff_slots_intro")]
-    for slot in slots:
-        user = booked.get(slot.id)
-        status = (
-            desk.say("staff_slot_booked", who=user.name or unknown, phone=user.phone or unknown)
-            if user is not None
-            else desk.say("staff_slot_free")
-        )
-        lines.append(desk.say("staff_slots_line", status=status, **_facts(slot, desk)))
-    return "\n".join(lines), ()
-
