@@ -14,7 +14,7 @@ from intents.clarify import CHOICE_FORM, clarify, not_understood, with_second_to
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
 from intents.forms import FORM_PAYLOAD, FORMS, Form, continue_form, form_payload
-from intents.forms.engine import Interrupt
+from intents.forms.engine import Interrupt, pause_for
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
@@ -53,8 +53,16 @@ def handle(ctx: TurnContext) -> Turn:
     if inbound.kind in ("subscribe", "unsubscribe") or (inbound.kind == "menu" and not inbound.payload):
         return _channel_event(ctx)
     if inbound.kind in ("button", "menu") and inbound.payload:
+        state = ctx.state
+        open_form = FORMS.get(state.form or "")
+        if state.expires_at is not None and state.expires_at <= ctx.now:
+            open_form = None
+        values = dict(state.slots)
         turn = _payload(inbound.payload, ctx)
         if turn is not None:
+            if open_form is not None and not inbound.payload.startswith(f"{FORM_PAYLOAD}:"):
+                # A menu tap mid-form answers, and says the form is still there (继续填写 / 算了).
+                turn = pause_for(open_form, values, turn, ctx)
             return turn
     if not normalize(text):
         return Turn(Reply(ctx.say("empty_message"), IntentId.OUT_OF_SCOPE, 0.0, answered=False))

@@ -98,6 +98,7 @@ class HistoryLine:
     intent: str | None
     confidence: float | None
     at: datetime
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, payload) of a reply's buttons
 
 
 def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLine]:
@@ -113,7 +114,10 @@ def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLi
     for inbound, reply in reversed(rows):
         lines.append(HistoryLine("in", inbound.text, None, None, inbound.received_at))
         if reply is not None:
-            lines.append(HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at))
+            buttons = tuple((item["label"], item["payload"]) for item in reply.buttons)
+            lines.append(
+                HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at, buttons)
+            )
     return lines
 
 

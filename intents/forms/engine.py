@@ -248,6 +248,14 @@ def _pause(form: Form, values: dict[str, Any], answer: Turn, ctx: TurnContext) -
     return _with_resume_offer(answer, title, ctx)
 
 
+def pause_for(form: Form, values: Mapping[str, Any], answer: Turn, ctx: TurnContext) -> Turn:
+    """A tap elsewhere (a menu item, another topic's button) answered while `form` was open with `values`:
+    the form is kept, paused, and the worker is asked whether to go on with it."""
+    if ctx.state.form is None:
+        return answer  # the tap ended the form itself
+    return _pause(form, dict(values), answer, ctx)
+
+
 def continue_form(form: Form, ctx: TurnContext, text: str, interrupt: Interrupt | None = None) -> Turn:
     """Take the worker's answer to the current question, then ask the next one or complete.
 

@@ -149,3 +149,12 @@ def test_an_old_form_button_says_it_is_done(services: Services) -> None:
     worker.replies.append(paused)
     stale = worker.tap("继续填写")
     assert "已经处理过了" in stale.text
+
+
+def test_a_menu_tap_mid_form_answers_and_says_the_form_is_still_there(any_services: Services) -> None:
+    worker = _intake(any_services, "menu-tap")
+    worker.say("北京鑫达装饰有限公司")
+    answer = worker.menu("加班费怎么算")
+    assert answer.intent == IntentId.LABOR_LAW and "您刚才在填写欠薪调解登记" in answer.text
+    assert _labels(answer)[-2:] == ["继续填写", "算了"]
+    assert "在哪里" in worker.tap("继续填写").text
