@@ -32,7 +32,6 @@ from storage import dialogue_state
 from storage.tickets import ticket_number
 
 MISSES_BEFORE_HANDOFF = 2
-_ORDINALS = {"第一个": 1, "第二个": 2, "第三个": 3, "第四个": 4, "第五个": 5}
 
 
 def handle(ctx: TurnContext) -> Turn:
@@ -170,7 +169,9 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     options = [str(option) for option in ctx.state.slots.get("options", [])]
     dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
     folded = fold(text)
-    number = _ORDINALS.get(folded) or (parse_chinese(folded) if len(folded) <= 2 else None)
+    ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
+    number = ordinals.index(folded) + 1 if folded in ordinals else None
+    number = number or (parse_chinese(folded) if len(folded) <= 2 else None)
     if number is None or not 1 <= number <= len(options):
         return None
     option = options[number - 1]

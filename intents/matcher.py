@@ -22,6 +22,7 @@ from intents.normalize import SynonymRewriter, normalize
 from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
+from knowledge.numerals import NUMBER_CHARS
 
 INDEX_VERSION = 6
 WORD_WEIGHT = 1.0
@@ -45,11 +46,8 @@ class Candidate:
     phrasing: str
 
 
-_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元")
-
-
 def _is_number(word: str) -> bool:
-    return all(char in _NUMBER_CHARS for char in word)
+    return all(char in NUMBER_CHARS for char in word)
 
 
 def _is_cjk(char: str) -> bool:
