@@ -55,8 +55,14 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
-    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules")
-    kb.set_defaults(handler=cmd_kb_check)
+    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules").set_defaults(
+        handler=cmd_kb_check
+    )
+    kb_export = kb_commands.add_parser("export", help="write the drafts staff approved into knowledge/faq/*.toml")
+    kb_export.add_argument("--root", help="knowledge folder to write into (default: the one the bot loads)")
+    from bot.cli_staff import cmd_kb_export
+
+    kb_export.set_defaults(handler=cmd_kb_export)
 
     ask.set_defaults(handler=cmd_ask)
     chat.set_defaults(handler=cmd_chat)
@@ -70,10 +76,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups.append(cli_schedule.register)
+    groups += [cli_schedule.register, cli_staff.register]
     return groups
 
 

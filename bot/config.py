@@ -143,6 +143,17 @@ class ServerSettings(_Section):
     web_chat: bool = True  # the web chat page at / and /api/chat
 
 
+class ConsoleSettings(_Section):
+    """The staff console at /staff/: sessions, the wrong-password lock, how often knowledge drafts are polled."""
+
+    enabled: bool = True
+    secret: str = ""  # UNIONBOT_CONSOLE_SECRET signs session cookies; unset: a random key kept in the database
+    session_hours: float = Field(12, gt=0, le=24 * 30)
+    max_failures: int = Field(5, ge=1)
+    lockout_minutes: float = Field(15, gt=0)
+    reload_seconds: float = Field(10, gt=0)  # approved knowledge drafts reach every process within this
+
+
 class WechatSettings(_Section):
     """The WeChat official account; on when token and appid are set (secrets from UNIONBOT_WECHAT_*)."""
 
@@ -267,6 +278,7 @@ class Settings(BaseSettings):
     duty: list[DutyShift] = []
     cases: CasesSettings = CasesSettings()
     server: ServerSettings = ServerSettings()
+    console: ConsoleSettings = ConsoleSettings()
     wechat: WechatSettings = WechatSettings()
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()

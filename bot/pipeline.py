@@ -83,10 +83,11 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             reply = fixed_reply
         else:
             state = dialogue_state.load_state(session=session, user_id=recorded.user_id, now=now)
+            kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
             ctx = TurnContext(
                 session=session,
-                kb=services.kb,
-                matcher=services.matcher,
+                kb=kb,
+                matcher=matcher,
                 policy=services.policy,
                 inbound=inbound,
                 user=user,
