@@ -1,8 +1,9 @@
-"""handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
+"""handle(ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
-channel events → button payloads → crisis → staff command → staff's "收到" → (open ticket: copy to staff) → active form,
-pending offer or choice (or their expiry) → "详细说明" → a law article by number → matcher → confidence and
-margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
+channel events → button payloads (ON_PAYLOAD) → crisis → staff command → staff's "收到" → (open ticket: copy to
+staff) → a pending question (PENDING: choice, offer, case actions) or an active form (FORMS), or their expiry →
+"详细说明" → a law article by number → matcher → confidence and margin → skill → clarify or "not understood"
+(twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations

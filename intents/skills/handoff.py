@@ -16,7 +16,8 @@ from storage import tickets
 def next_office_opening(ctx: TurnContext) -> datetime | None:
     """When the office next opens, or None while it is open now (Monday to Friday, hours from config).
 
-    Public holidays and make-up working days come with the scheduler's working-day calendar (issue 6).
+    Public holidays and make-up working days are not counted yet: the working-day calendar still lives with the
+    scheduler (bot/calendar.py) and moves where the dialogue can use it with the staff back office.
     """
     local = ctx.local_now()
     open_at, close_at = ctx.policy.office_open, ctx.policy.office_close

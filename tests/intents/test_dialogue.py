@@ -13,6 +13,7 @@ from storage import session_scope
 from storage.models import Outbox
 from tests.support.clock import SHANGHAI
 from tests.support.conversation import Conversation
+from tests.support.kinds import reply_kind
 
 UNSURE = "合同"  # close to several topics: the bot offers numbered choices
 
@@ -65,6 +66,9 @@ def test_marriage_criminal_and_everyday_questions_are_not_answered_with_law(
 ) -> None:
     reply = worker.say(question)
     assert reply.intent == IntentId.OUT_OF_SCOPE
+    kind = reply_kind(reply, worker.services.kb) or ""
+    entry = worker.services.kb.entry(kind.removeprefix("faq:"))
+    assert entry is not None and entry.intent == "out_of_scope"  # the out-of-scope answer, with where to go
     assert "《" not in reply.text  # no law cited
 
 
@@ -177,7 +181,8 @@ def test_profile_delete_can_be_called_off(worker: Conversation) -> None:
 )
 def test_bad_input_always_gets_a_polite_reply(worker: Conversation, text: str) -> None:
     reply = worker.say(text)
-    assert reply.text.strip()
+    assert reply_kind(reply, worker.services.kb) in ("reply:empty_message", "reply:not_understood")
+    assert reply.intent == IntentId.OUT_OF_SCOPE and not reply.answered
     assert "Traceback" not in reply.text
 
 
