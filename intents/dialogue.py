@@ -28,7 +28,8 @@ from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
-from knowledge.numerals import parse_chinese
+from intents.understand import lacks_labour_evidence, story_turn
+from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
 
@@ -121,7 +122,12 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     article = _law_article(text, ctx)
     if article is not None:
         return article
+    decided = story_turn(text, ctx)  # another field of law, or a wage story complete enough for the intake
+    if decided is not None:
+        return decided
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    if lacks_labour_evidence(text, candidates, ctx):
+        return not_understood(ctx, candidates[0].score)
     return _decide(candidates, ctx)
 
 
@@ -161,7 +167,17 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
     if article is None:
         missing = ctx.say("law_article_missing", title=law.title, number=number, count=len(law.articles))
         return Turn(Reply(missing, intent, 0.9))
-    return Turn(Reply(ctx.say("law_article", title=law.title, article=article.text), intent, 1.0))
+    text = ctx.say("law_article", title=law.title, article=article.text)
+    # A repealed or replaced provision is still quoted (workers read it in old contracts), but never as the law now.
+    for change in law.changes_of(number):
+        part = (
+            ctx.say("law_part_paragraph", number=to_chinese(change.paragraph))
+            if change.paragraph
+            else ctx.say("law_part_article")
+        )
+        since = ctx.say("law_date", year=change.since.year, month=change.since.month, day=change.since.day)
+        text += "\n" + ctx.say(f"law_article_{change.kind}", part=part, by=ctx.kb.cite(change.by), since=since)
+    return Turn(Reply(text, intent, 1.0))
 
 
 def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:

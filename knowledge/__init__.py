@@ -2,22 +2,32 @@
 
 from knowledge.loader import load_knowledge
 from knowledge.model import (
+    ArticleChange,
+    Concept,
     FaqEntry,
     KnowledgeBase,
     KnowledgeError,
     LawArticle,
     LawRef,
+    LawStatus,
     LawText,
+    LocalRule,
     SynonymGroup,
+    TextNotAtHand,
 )
 
 __all__ = [
+    "ArticleChange",
+    "Concept",
     "FaqEntry",
     "KnowledgeBase",
     "KnowledgeError",
     "LawArticle",
     "LawRef",
+    "LawStatus",
     "LawText",
+    "LocalRule",
     "SynonymGroup",
+    "TextNotAtHand",
     "load_knowledge",
 ]

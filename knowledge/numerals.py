@@ -23,7 +23,8 @@ CHINESE_NUMBER = "零〇一二两三四五六七八九十百千万"
 
 # How workers write quantities in free text, for intents/forms/numbers.py and the matcher. The grammar of
 # Chinese numbers lives here with the numerals, so code elsewhere holds no Chinese.
-NUMBER_CHARS = frozenset("0123456789.%" + CHINESE_NUMBER + "多几个半余来块元")  # a word made only of these is a number
+# A word made only of these is a number, not a topic (月: "三个月" is a length).
+NUMBER_CHARS = frozenset("0123456789.%" + CHINESE_NUMBER + "多几个半余来块元月")
 AMOUNT_PATTERN = r"(\d+(?:\.\d+)?)(万|千|k|w)?(块钱|块|元|人民币)?"  # 1.5万, 8000元, 3k
 TEN_THOUSAND = frozenset({"万", "w"})
 THOUSAND = frozenset({"千", "k"})
