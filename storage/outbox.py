@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_
@@ -28,20 +29,34 @@ def enqueue(
     Returns:
         True when a row was added, False when `dedup_key` was already there.
     """
-    row_id = insert_ignore(
+    row = _Row(channel, recipient, text, reason, dedup_key)
+    return _insert(session, row, now=now, not_before=not_before or now, sent=False) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    channel: str
+    recipient: str
+    text: str
+    reason: str
+    dedup_key: str | None
+
+
+def _insert(session: Session, row: _Row, *, now: datetime, not_before: datetime, sent: bool) -> int | None:
+    return insert_ignore(
         session,
         Outbox,
-        channel=channel,
-        recipient=recipient,
-        text=text,
-        reason=reason,
-        status="pending",
-        attempts=0,
-        not_before=not_before or now,
+        channel=row.channel,
+        recipient=row.recipient,
+        text=row.text,
+        reason=row.reason,
+        status="sent" if sent else "pending",
+        attempts=1 if sent else 0,
+        not_before=not_before,
         created_at=now,
-        dedup_key=dedup_key,
+        sent_at=now if sent else None,
+        dedup_key=row.dedup_key,
     )
-    return row_id is not None
 
 
 # Delivery, for the sender (bot/sender.py). Status moves: pending → sending (claimed) → sent | pending (retry)
@@ -159,20 +174,8 @@ def record_answer(
     Returns:
         The new row's id, or None when another path already answered.
     """
-    return insert_ignore(
-        session,
-        Outbox,
-        channel=channel,
-        recipient=recipient,
-        text=text,
-        reason=reason,
-        status="sent" if sent else "pending",
-        attempts=1 if sent else 0,
-        not_before=now,
-        created_at=now,
-        sent_at=now if sent else None,
-        dedup_key=dedup_key,
-    )
+    row = _Row(channel, recipient, text, reason, dedup_key)
+    return _insert(session, row, now=now, not_before=now, sent=sent)
 
 
 def backlog(*, session: Session) -> dict[tuple[str, str], int]:
