@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.errors import BotError
+from bot.errors import BotError, SaidError
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -84,10 +84,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff, doctor
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups += [cli_schedule.register, cli_staff.register]
+    groups += [cli_schedule.register, cli_staff.register, doctor.register]
     return groups
 
 
@@ -232,8 +232,10 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.app import load_kb
     from bot.config import load_settings
     from intents import IntentId
+    from intents.calculators import RULE_KEYS
     from intents.skills import ACTIONS
     from knowledge.check import check_knowledge
+    from knowledge.check_calculators import check_calculators
 
     settings = load_settings(args.config)
     kb = load_kb()
@@ -245,11 +247,16 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
         local_rules=settings.local_rules_by_key(),
         today=datetime.now(settings.tz).date(),
     )
+    problems += check_calculators(kb, required=RULE_KEYS)
     for problem in problems:
         print(problem, file=out)
     entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)
     status = f"{len(problems)} problem(s)" if problems else "ok"
-    print(f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws: {status}", file=out)
+    print(
+        f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws, "
+        f"{len(kb.constants)} calculator constants: {status}",
+        file=out,
+    )
     return 1 if problems else 0
 
 
@@ -278,6 +285,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         status: int = args.handler(args, out)
         return status
+    except SaidError as error:
+        print(error, file=sys.stderr)
+        return 1
     except BotError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -4,6 +4,7 @@ from knowledge.loader import load_knowledge
 from knowledge.model import (
     ArticleChange,
     Concept,
+    Constant,
     FaqEntry,
     KnowledgeBase,
     KnowledgeError,
@@ -19,6 +20,7 @@ from knowledge.model import (
 __all__ = [
     "ArticleChange",
     "Concept",
+    "Constant",
     "FaqEntry",
     "KnowledgeBase",
     "KnowledgeError",

@@ -21,12 +21,15 @@ from knowledge.model import (
 from knowledge.numerals import CHINESE_NUMBER, parse_chinese
 
 _ARTICLE_START = re.compile(rf"^第([{CHINESE_NUMBER}]+)条\s*(.*)$")
+_SECTION_START = re.compile(rf"^#+\s*([{CHINESE_NUMBER}]+)(?:、|$)")
 
 
-def parse_law_file(path: Path) -> dict[int, str]:
+def parse_law_file(path: Path, *, sections: bool = False) -> dict[int, str]:
     """Split a law's Markdown text into articles: number → verbatim text (paragraphs joined by newlines).
 
-    An article starts at a line "第…条" and runs until the next article or chapter heading.
+    An article starts at a line "第…条" and runs until the next article or chapter heading. With
+    `sections`, a document without articles (a ministry notice) is split at its numbered parts instead:
+    the heading "## 二、日工资、小时工资的折算" starts article 2.
     """
     articles: dict[int, list[str]] = {}
     current: int | None = None
@@ -35,9 +38,12 @@ def parse_law_file(path: Path) -> dict[int, str]:
         if not line or line.startswith("<!--"):
             continue
         if line.startswith("#"):
-            current = None
+            section = _SECTION_START.match(line) if sections else None
+            current = parse_chinese(section.group(1)) if section else None
+            if current is not None:
+                articles[current] = [line.lstrip("# ")]
             continue
-        match = _ARTICLE_START.match(line)
+        match = None if sections else _ARTICLE_START.match(line)
         if match:
             number = parse_chinese(match.group(1))
             if number is None:
@@ -141,7 +147,7 @@ def load_laws(laws_dir: Path) -> tuple[LawText, ...]:
                 title,
                 tuple(names),
                 intent,
-                parse_law_file(path),
+                parse_law_file(path, sections=item.get("numbered", "articles") == "sections"),
                 status=_status(index, key, item),
                 changes=_changes(index, key, item.get("changes", [])),
             )

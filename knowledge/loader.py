@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.laws import LawLookup, load_laws, load_not_at_hand
-from knowledge.model import Concept, FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
+from knowledge.model import Concept, Constant, FaqEntry, KnowledgeBase, KnowledgeError, LawRef, SynonymGroup
 
 DEFAULT_ROOT = Path(__file__).resolve().parent
 
@@ -118,6 +118,36 @@ def _concepts(path: Path) -> tuple[tuple[Concept, ...], dict[str, str]]:
     return tuple(concepts), domains
 
 
+CONSTANT_UNITS = ("day", "month", "year", "hour", "percent")
+
+
+def _constants(path: Path, lookup: LawLookup) -> dict[str, Constant]:
+    """The calculators' constants by key; each must name an article of a known law."""
+    if not path.exists():
+        return {}
+    constants: dict[str, Constant] = {}
+    for position, item in enumerate(_read_toml(path).get("constant", [])):
+        key = f"constant[{position}]"
+        try:
+            name, value, unit, raw_ref, quote = (
+                str(item["key"]), item["value"], str(item["unit"]), str(item["ref"]), str(item["quote"])
+            )
+        except KeyError as error:
+            raise KnowledgeError(path, key, f"missing {error}") from error
+        key = f"constant {name!r}"
+        if name in constants:
+            raise KnowledgeError(path, key, "defined twice")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            raise KnowledgeError(path, f"{key}.value", "must be a number, not negative")
+        if unit not in CONSTANT_UNITS:
+            raise KnowledgeError(path, f"{key}.unit", f"must be one of {', '.join(CONSTANT_UNITS)}")
+        ref = lookup.parse_ref(raw_ref)
+        if ref is None:
+            raise KnowledgeError(path, f"{key}.ref", f"{raw_ref!r} is not '<law>第<n>条' with a known law")
+        constants[name] = Constant(name, float(value), unit, ref, quote.strip(), bool(item.get("in_words", False)))
+    return constants
+
+
 def _fingerprint(files: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in sorted(files):
@@ -167,7 +197,8 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
 
     files = [*faq_files, *reply_files, crisis_path, stop_path, root / "laws" / "laws.toml"]
     files += sorted((root / "laws").glob("*.md"))
-    files += [path for path in (user_dict, synonyms_path, concepts_path) if path.exists()]
+    constants_path = root / "calculators.toml"
+    files += [path for path in (user_dict, synonyms_path, concepts_path, constants_path) if path.exists()]
     return KnowledgeBase(
         root=root,
         entries=tuple(entries),
@@ -183,4 +214,5 @@ def load_knowledge(root: Path | None = None) -> KnowledgeBase:
         concepts=concepts,
         domain_entries=domain_entries,
         not_at_hand=load_not_at_hand(root / "laws"),
+        constants=_constants(constants_path, lookup),
     )

@@ -161,6 +161,23 @@ class LocalRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Constant:
+    """A number a calculator computes with, and the article that states it (knowledge/calculators.toml).
+
+    `quote` is the article's own words for it; `kb check` proves the quote is in the article and states
+    `value` in `unit` (day, month, year, hour or percent), unless `in_words` says the article states it
+    in words only (e.g. "包含…正常工作期间的工资收入" for the 100 % already paid).
+    """
+
+    key: str
+    value: float
+    unit: str
+    ref: LawRef
+    quote: str
+    in_words: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SynonymGroup:
     """Words a worker may use for one thing; matching rewrites each variant to `canonical`."""
 
@@ -200,6 +217,7 @@ class KnowledgeBase:
     concepts: tuple[Concept, ...] = ()
     domain_entries: Mapping[str, str] = field(default_factory=dict)  # non-labour domain → pointer entry id
     not_at_hand: tuple[TextNotAtHand, ...] = ()  # texts in force whose wording is not in laws/
+    constants: Mapping[str, Constant] = field(default_factory=dict)  # calculators.toml, by key
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id, or None."""

@@ -46,19 +46,9 @@ def test_intents_never_read_the_clock() -> None:
     assert offenders == []
 
 
-# Files the staff back-office rework (issue 12, the intents/staff half) is rewriting: their Chinese moves to
-# knowledge/replies there. TEMPORARY: the lead removes this list when that work lands.
-BACK_OFFICE_IN_REWORK = {
-    "bot/cli_cases.py",
-    "bot/cli_events.py",
-    "bot/cli_schedule.py",
-    "bot/report.py",
-    "bot/scheduler.py",
-    "bot/calendar.py",
-    "bot/routines.py",
-    "intents/staff.py",
-    "intents/casework.py",
-}
+# TEMPORARY: the calculators' reading grammar (issue 15) still writes Chinese number, duration and wage
+# patterns in code; like knowledge/numerals.py they belong in knowledge/. Remove this when they move.
+CHINESE_GRAMMAR_TO_MOVE = {"intents/calculators/reading.py"}
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -102,7 +92,7 @@ def test_code_holds_no_chinese_every_word_lives_in_knowledge() -> None:
         found
         for package in ("bot", "intents", "storage")
         for path in sorted((REPO / package).rglob("*.py"))
-        if str(path.relative_to(REPO)) not in BACK_OFFICE_IN_REWORK
+        if str(path.relative_to(REPO)) not in CHINESE_GRAMMAR_TO_MOVE
         for found in chinese_in_code(path)
     ]
     assert offenders == []

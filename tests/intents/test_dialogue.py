@@ -15,7 +15,7 @@ from tests.support.clock import SHANGHAI
 from tests.support.conversation import Conversation
 from tests.support.kinds import reply_kind
 
-UNSURE = "上班"  # close to several topics: the bot offers numbered choices
+UNSURE = "休息"  # close to several topics: the bot offers numbered choices (KB-dependent)
 
 
 def _outbox(services: Services) -> list[Outbox]:

@@ -40,13 +40,13 @@ def server(services: Services) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def wang(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, follow_redirects=True) as client:
+    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=30) as client:
         assert sign_in(client, "wang", PASSWORDS["wang"]).url.path == "/staff/"
         yield client
 
 
 @pytest.fixture
 def li(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, follow_redirects=True) as client:
+    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=30) as client:
         assert sign_in(client, "李老师", PASSWORDS["li"]).url.path == "/staff/"
         yield client
