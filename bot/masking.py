@@ -12,11 +12,13 @@ import logging
 import re
 from collections.abc import Iterable
 
+from knowledge.personal import NAME_INTRO_PATTERN
+
 _ID_CARD = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 _BANK_CARD = re.compile(r"(?<!\d)(\d{4})\d{8,11}(\d{4})(?!\d)")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 # A name the writer introduces: 我叫张三, 本人王小明, 姓名：李四 (the surname stays, the rest is hidden).
-_NAME_INTRO = re.compile(r"(我叫|本人叫|本人|姓名[:：]?|名字叫|名字是)([\u4e00-\u9fff])([\u4e00-\u9fff]{1,2})")
+_NAME_INTRO = re.compile(NAME_INTRO_PATTERN)
 
 _BOT_TOKEN = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{20,}")  # Telegram's <bot id>:<secret>
 _SECRET_PARAM = re.compile(

@@ -2,7 +2,6 @@
 
 from intents.forms.calculation import CALCULATOR_FORMS
 from intents.forms.engine import (
-    FORM_PAYLOAD,
     Form,
     Slot,
     continue_form,
@@ -20,7 +19,6 @@ FORMS: dict[str, Form] = {
 
 __all__ = [
     "FORMS",
-    "FORM_PAYLOAD",
     "Form",
     "Slot",
     "continue_form",

@@ -10,23 +10,33 @@ in knowledge/replies/core.toml [words].
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from intents.context import TurnContext
 from intents.normalize import clean, fold
+from knowledge.numerals import NUMBER_CHARS
 
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,8}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,39}$")
-_NUMERALS = set("零〇一二两三四五六七八九十百千万亿元块钱多几半")
 _SEPARATORS = re.compile(r"[，,。；;！!\n]")
-_ADDRESS_LEAD = re.compile(r"^(?:地址|单位地址|工地|地点|位置|在|是|就在|地址是|地址在)+[:：]?")
-_EMPLOYER_LEAD = re.compile(r"^(?:我在|在|我是|我们是|我们|我|的|单位是|单位叫|公司叫|叫|是)+")
 MAX_FIELD = 120
 
 
 def _words(ctx: TurnContext, key: str) -> tuple[str, ...]:
     return tuple(ctx.kb.words.get(key, ()))
+
+
+@lru_cache(maxsize=16)
+def _lead_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    alternation = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"^(?:{alternation})+[:\uff1a]?") if words else re.compile(r"^$")
+
+
+def _strip_lead(text: str, ctx: TurnContext, key: str) -> str:
+    """`text` without the words a worker puts before the fact ("地址在…", "我在…"): word list `key`."""
+    return _lead_pattern(_words(ctx, key)).sub("", text)
 
 
 def looks_like_question(text: str, ctx: TurnContext) -> bool:
@@ -54,7 +64,7 @@ def parse_name(text: str, ctx: TurnContext) -> str | None:
             break
     if looks_like_question(value, ctx) or any(word in value for word in _words(ctx, "name_excluded")):
         return None
-    if set(value) <= _NUMERALS:
+    if set(value) <= NUMBER_CHARS:
         return None
     if _CJK_NAME.match(value):
         return value
@@ -79,7 +89,7 @@ def _is_place(part: str, ctx: TurnContext) -> bool:
 def address_in(text: str, ctx: TurnContext) -> str | None:
     """The part of a message that names a place (西城区三里河路12号, 朝阳区建国路附近), or None."""
     for part in _SEPARATORS.split(clean(text)):
-        stripped = _ADDRESS_LEAD.sub("", part.strip())
+        stripped = _strip_lead(part.strip(), ctx, "address_lead_words")
         # The employer's own name may contain a place ("北京鑫达装饰有限公司"): that part is the employer.
         if _is_place(stripped, ctx) and not _is_employer(stripped, ctx) and not looks_like_question(stripped, ctx):
             return stripped[:MAX_FIELD]
@@ -97,7 +107,7 @@ def parse_address(text: str, ctx: TurnContext) -> str | None:
     if found is not None:
         return found
     for part in _SEPARATORS.split(clean(text)):
-        stripped = _ADDRESS_LEAD.sub("", part.strip())
+        stripped = _strip_lead(part.strip(), ctx, "address_lead_words")
         if _is_place(stripped, ctx):
             return stripped[:MAX_FIELD]
     return None
@@ -116,7 +126,7 @@ def employer_in(text: str, ctx: TurnContext) -> str | None:
             at = stripped.find(suffix)
             if at <= 0:
                 continue
-            name = _EMPLOYER_LEAD.sub("", stripped[: at + len(suffix)])
+            name = _strip_lead(stripped[: at + len(suffix)], ctx, "employer_lead_words")
             if len(name) > len(suffix) and not looks_like_question(name, ctx):
                 return name[:MAX_FIELD]
     return None
@@ -132,8 +142,8 @@ def parse_employer(text: str, ctx: TurnContext) -> str | None:
     found = employer_in(text, ctx)
     if found is not None:
         return found
-    value = _EMPLOYER_LEAD.sub("", re.sub(r"\s+", "", clean(text)))
-    if set(value) <= _NUMERALS or parse_phone(value, ctx) is not None:
+    value = _strip_lead(re.sub(r"\s+", "", clean(text)), ctx, "employer_lead_words")
+    if set(value) <= NUMBER_CHARS or parse_phone(value, ctx) is not None:
         return None
     person = any(word in value for word in _words(ctx, "employer_people"))
     if person and 2 <= len(value) <= 24:

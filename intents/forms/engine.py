@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.forms.answers import looks_like_question
 from intents.ids import IntentId
@@ -25,7 +26,6 @@ Parser = Callable[[str, TurnContext], Any]
 # Answers a message that is plainly a new question, if the bot is at least this sure of it; None otherwise.
 Interrupt = Callable[[str, float], Turn | None]
 
-FORM_PAYLOAD = "form"
 FAILS_BEFORE_HELP = 2
 CONFIRM_SLOT = "confirm"
 _FAILS, _PAUSED, _EDITING, _RESUME = "_fails", "_paused", "_editing", "_resume"
@@ -102,15 +102,11 @@ def _prompt(slot: Slot, values: Mapping[str, Any], ctx: TurnContext) -> str:
     return ctx.say(slot.prompt_key, **extra)
 
 
-def _payload(action: str, value: str = "") -> str:
-    return f"{FORM_PAYLOAD}:{action}:{value}" if value else f"{FORM_PAYLOAD}:{action}"
-
-
 def _confirm_buttons(ctx: TurnContext) -> tuple[Button, ...]:
     return (
-        Button(ctx.say("form_confirm_button"), _payload("answer", ctx.say("form_confirm_button"))),
-        Button(ctx.say("form_edit_button"), _payload("edit")),
-        Button(ctx.say("form_cancel_button"), _payload("cancel")),
+        Button(ctx.say("form_confirm_button"), payloads.form("answer", ctx.say("form_confirm_button"))),
+        Button(ctx.say("form_edit_button"), payloads.form("edit")),
+        Button(ctx.say("form_cancel_button"), payloads.form("cancel")),
     )
 
 
@@ -164,8 +160,8 @@ def _with_resume_offer(turn: Turn, title: str, ctx: TurnContext) -> Turn:
     text = f"{reply.text}\n{ctx.say('form_paused', title=title)}"
     buttons = (
         *reply.buttons,
-        Button(ctx.say("form_continue_button"), _payload("continue")),
-        Button(ctx.say("form_cancel_button"), _payload("cancel")),
+        Button(ctx.say("form_continue_button"), payloads.form("continue")),
+        Button(ctx.say("form_cancel_button"), payloads.form("cancel")),
     )
     return Turn(Reply(text, reply.intent, reply.confidence, buttons, reply.answered), turn.outbox)
 
@@ -209,9 +205,9 @@ def _reask(form: Form, slot: Slot, values: dict[str, Any], ctx: TurnContext) -> 
     if fails >= FAILS_BEFORE_HELP:
         help_buttons = []
         if slot.skippable:
-            help_buttons.append(Button(ctx.say("form_skip_button"), _payload("skip")))
-        help_buttons.append(Button(ctx.say("form_person_button"), _payload("person")))
-        help_buttons.append(Button(ctx.say("form_cancel_button"), _payload("cancel")))
+            help_buttons.append(Button(ctx.say("form_skip_button"), payloads.form("skip")))
+        help_buttons.append(Button(ctx.say("form_person_button"), payloads.form("person")))
+        help_buttons.append(Button(ctx.say("form_cancel_button"), payloads.form("cancel")))
         key = "form_stuck_skippable" if slot.skippable else "form_stuck"
         text = f"{text}\n{ctx.say(key)}"
         buttons = tuple(help_buttons) if slot.name != CONFIRM_SLOT else buttons
@@ -304,7 +300,7 @@ def _edit_menu(form: Form, values: dict[str, Any], ctx: TurnContext) -> Turn:
         ctx.say("choice_line", number=number, title=ctx.say(slot.label_key or ""))
         for number, slot in enumerate(fields, start=1)
     ]
-    buttons = tuple(Button(ctx.say(slot.label_key or ""), _payload("field", slot.name)) for slot in fields)
+    buttons = tuple(Button(ctx.say(slot.label_key or ""), payloads.form("field", slot.name)) for slot in fields)
     return Turn(Reply("\n".join([ctx.say("form_edit_pick"), *lines]), form.intent, 1.0, buttons))
 
 

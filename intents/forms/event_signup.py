@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.event_text import EventText
 from intents.forms.answers import looks_like_question, parse_name, parse_phone
@@ -21,7 +22,7 @@ from storage import events, signups, users
 from storage.models import Event
 
 FORM_NAME = "event_signup"
-_QUESTION = re.compile(r"[?？吗呢么啥]")
+_QUESTION = re.compile(r"[?\uff1f]")  # question words (吗, 呢 …) are in words.name_excluded
 
 
 def parse_unit(text: str, ctx: TurnContext) -> str | None:
@@ -154,8 +155,8 @@ def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0, *, wai
     if event.taken >= event.capacity and not waitlist_ok:
         when = EventText(ctx.kb, ctx.policy, ctx.now).when(event)
         buttons = (
-            Button(ctx.say("event_waitlist_button"), f"event:waitlist:{event.id}"),
-            Button(ctx.say("event_other_button"), f"menu:{ctx.say('event_other_question')}"),
+            Button(ctx.say("event_waitlist_button"), payloads.event("waitlist", event.id)),
+            Button(ctx.say("event_other_button"), payloads.menu(ctx.say("event_other_question"))),
         )
         return Turn(Reply(ctx.say("event_full_first", title=event.title, when=when), intent, confidence, buttons))
     text = EventText(ctx.kb, ctx.policy, ctx.now)

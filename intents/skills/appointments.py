@@ -12,6 +12,7 @@ from typing import ClassVar
 
 from sqlmodel import Session
 
+from intents import payloads
 from intents.clarify import offer_choices
 from intents.context import Bookable, DialoguePolicy, TurnContext
 from intents.event_text import EventText
@@ -24,7 +25,6 @@ from knowledge import KnowledgeBase
 from storage import appointments
 from storage.models import Appointment, AppointmentSlot
 
-APPOINTMENT_PAYLOAD = "appt"
 BOOK, MINE, CANCEL, MOVE = "appointment_book", "appointment_mine", "appointment_cancel", "appointment_move"
 ACTIONS = frozenset({BOOK, MINE, CANCEL, MOVE})
 INTENT = IntentId.LEGAL_AID
@@ -74,10 +74,6 @@ def publish_standing(*, session: Session, policy: DialoguePolicy, now: datetime)
     return added
 
 
-def _payload(*parts: object) -> str:
-    return ":".join([APPOINTMENT_PAYLOAD, *(str(part) for part in parts)])
-
-
 def slot_facts(slot: AppointmentSlot, text: EventText) -> dict[str, object]:
     """The placeholders of appointment sentences: service name, time (as events read), place, length."""
     service = service_of(text.policy, slot.service)
@@ -109,7 +105,7 @@ def _pick_service(ctx: TurnContext, action: str = "service") -> Turn:
         ctx.say("appt_service_line", number=number, name=service.name, place=service.place)
         for number, service in enumerate(services, start=1)
     ]
-    buttons = [Button(service.name, _payload(action, service.key)) for service in services]
+    buttons = [Button(service.name, payloads.appointment(action, service.key)) for service in services]
     return offer_choices(ctx, "\n".join([ctx.say("appt_pick_service"), *lines]), buttons, INTENT)
 
 
@@ -123,7 +119,7 @@ def _times(service: Bookable, ctx: TurnContext, action: str, lead: str = "", mov
         for number, slot in enumerate(free, start=1)
     ]
     ids = (moving,) if moving is not None else ()
-    buttons = [Button(_when(slot, ctx), _payload(action, *ids, slot.id)) for slot in free]
+    buttons = [Button(_when(slot, ctx), payloads.appointment(action, *ids, slot.id)) for slot in free]
     intro = ctx.say("appt_pick_time", name=service.name, minutes=service.minutes, place=service.place)
     return offer_choices(ctx, lead + "\n".join([intro, *lines]), buttons, INTENT)
 
@@ -131,8 +127,8 @@ def _times(service: Bookable, ctx: TurnContext, action: str, lead: str = "", mov
 def _already(pair: tuple[Appointment, AppointmentSlot], ctx: TurnContext) -> Turn:
     appointment, slot = pair
     buttons = (
-        Button(ctx.say("appt_button_move"), _payload("moving", appointment.id)),
-        Button(ctx.say("appt_button_cancel"), _payload("cancel", appointment.id)),
+        Button(ctx.say("appt_button_move"), payloads.appointment("moving", appointment.id)),
+        Button(ctx.say("appt_button_cancel"), payloads.appointment("cancel", appointment.id)),
     )
     return Turn(Reply(ctx.say("appt_already", **_facts(slot, ctx)), INTENT, 1.0, buttons))
 
@@ -172,7 +168,7 @@ def _choose_booking(ctx: TurnContext, action: str, intro_key: str) -> Turn:
         ctx.say("appt_mine_line", number=number, **_facts(slot, ctx))
         for number, (_, slot) in enumerate(mine, start=1)
     ]
-    buttons = [Button(_when(slot, ctx), _payload(action, appointment.id)) for appointment, slot in mine]
+    buttons = [Button(_when(slot, ctx), payloads.appointment(action, appointment.id)) for appointment, slot in mine]
     return offer_choices(ctx, "\n".join([ctx.say(intro_key), *lines]), buttons, INTENT)
 
 
