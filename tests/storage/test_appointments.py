@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import datetime
 
@@ -15,6 +14,7 @@ from storage import appointments, session_scope
 from storage.models import Appointment, AppointmentSlot
 from storage.users import get_or_create_user
 from tests.support.clock import SHANGHAI
+from tests.support.concurrency import at_once
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
 TUESDAY = datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI)
@@ -53,25 +53,9 @@ def _booked(engine: Engine, slot_id: int) -> list[Appointment]:
 def test_twenty_workers_booking_one_slot_at_once_give_it_to_one(engine: Engine) -> None:
     slot_id = _slot(engine)
     users = _users(engine, 20)
-    barrier = threading.Barrier(len(users))
-    outcomes: list[str] = []
-    errors: list[BaseException] = []
-
-    def worker(user_id: int) -> None:
-        try:
-            barrier.wait()
-            outcomes.append(_book(engine, slot_id, user_id).outcome)
-        except BaseException as error:  # surfaced by the assertion below
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(user_id,)) for user_id in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    results, errors = at_once(lambda user_id: _book(engine, slot_id, user_id).outcome, users)
     assert errors == []
-    assert Counter(outcomes) == {"booked": 1, "taken": 19}
+    assert Counter(results) == {"booked": 1, "taken": 19}
     [booking] = _booked(engine, slot_id)
     assert booking.user_id in users
 

@@ -9,6 +9,7 @@ from bot.app import Services
 from intents import IntentId
 from storage import session_scope
 from storage.models import Case, DialogueState
+from tests.intents.forms.test_wage_arrears import ANSWERS
 from tests.support.conversation import Conversation
 from tests.support.events import add_demo_events
 
@@ -102,18 +103,7 @@ def test_signing_up_in_the_middle_of_the_intake_comes_back_to_it(any_services: S
 
 
 def _to_summary(worker: Conversation) -> None:
-    for answer in (
-        "北京鑫达装饰有限公司",
-        "朝阳区建国路88号",
-        "张三",
-        "13812345678",
-        "两万三",
-        "今年8月到10月",
-        "1",
-        "没签",
-        "有考勤和微信聊天记录",
-        "还在干",
-    ):
+    for answer in ANSWERS[:-1]:
         worker.say(answer)
 
 
