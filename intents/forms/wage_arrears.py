@@ -53,14 +53,14 @@ def story_facts(text: str, ctx: TurnContext) -> int:
 
 
 def _text(minimum: int) -> Any:
-    """Free text of at least `minimum` characters; a question is no answer ("没有" is)."""
+    """Free text of at least `minimum` characters ("没有" is an answer too)."""
 
     def parse(text: str, ctx: TurnContext) -> str | None:
         value = clean(text)[:MAX_TEXT]
         if fold(value) in fold_all(ctx.kb.words.get("nothing", ())):
             return ctx.kb.reply("nothing")
-        if looks_like_question(value, ctx):
-            return None
+        # A free account may well contain 什么 or 怎么; a message that is plainly another question is caught
+        # by the engine's interruption check before it gets here as an answer.
         return value if len(fold(value)) >= minimum else None
 
     return parse
@@ -129,8 +129,6 @@ def _contract_in(text: str, ctx: TurnContext) -> bool | None:
 def _employment(text: str, ctx: TurnContext) -> str | None:
     value = clean(text)[:120]
     folded = fold(value)
-    if looks_like_question(value, ctx):
-        return None
     if _mentions(folded, ctx, "left_words"):
         return ctx.say("left_job_said", said=value) if len(folded) > 2 else ctx.kb.reply("left_job")
     if _mentions(folded, ctx, "employed_words"):

@@ -148,3 +148,10 @@ def test_a_menu_tap_mid_form_answers_and_says_the_form_is_still_there(any_servic
     assert answer.intent == IntentId.LABOR_LAW and "您刚才在填写欠薪调解登记" in answer.text
     assert _labels(answer)[-2:] == ["继续填写", "算了"]
     assert "在哪里" in worker.tap("继续填写").text
+
+
+def test_a_description_may_contain_question_words(services: Services) -> None:
+    worker = _intake(services, "story-words")
+    _to_summary(worker)
+    summary = worker.say("老板说没钱，问他什么时候发也不说")
+    assert "请核对" in summary.text and "什么时候发也不说" in summary.text
