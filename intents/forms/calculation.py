@@ -338,6 +338,8 @@ class OvertimeForm(_CalculatorForm):
             amount=yuan(result.amount),
         )
         notes = [ctx.say("calc_note_overtime_base")]
+        if kind is OvertimeKind.WEEKDAY and unit == "day":
+            notes.append(ctx.say("calc_note_weekday_days"))
         if kind is OvertimeKind.REST_DAY:
             notes.append(ctx.say("calc_note_rest_day"))
         elif kind is OvertimeKind.HOLIDAY:

@@ -291,3 +291,9 @@ def test_injury_grant_is_paid_by_an_uninsured_employer(worker: Conversation) -> 
     reply = worker.say("六千")
     assert "54,000元" in reply.text  # 9 × 6000
     assert "由单位按同样标准付" in reply.text
+
+
+def test_weekday_overtime_counted_in_whole_days_is_flagged(worker: Conversation) -> None:
+    reply = worker.say("平时下班后加班4天 月薪八千 加班费多少")
+    assert "每天延长最多三小时" in reply.text
+    assert "《劳动法》第四十一条" in reply.text
