@@ -107,37 +107,37 @@ def test_a_missing_cjk_font_is_said_plainly(tmp_path: Path) -> None:
         cjk_font((tmp_path / "none.ttc",))
 
 
-def test_the_report_counts_signups_made_in_the_month(services: Services, clock: FixedClock) -> None:
+def test_the_report_counts_signups_made_in_the_month(any_services: Services, clock: FixedClock) -> None:
     from tests.support.events import add_event, at
 
-    add_event(services, "dec", "新年联欢会", at(12, 20, 19), aliases=("联欢会",))
+    add_event(any_services, "dec", "新年联欢会", at(12, 20, 19), aliases=("联欢会",))
     clock.set(datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
     for number, name in enumerate(("张三", "李四")):
-        worker = Conversation(services, user=f"s{number}")
+        worker = Conversation(any_services, user=f"s{number}")
         worker.say("报名联欢会")
         for answer in (name, f"1381234567{number}", "月坛街道办", "同意"):
             worker.say(answer)
-    report = build_report(services.engine, services.policy, 2026, 11, clock.now())
-    markdown = render_markdown(report, services.kb, services.policy)
+    report = build_report(any_services.engine, any_services.policy, 2026, 11, clock.now())
+    markdown = render_markdown(report, any_services.kb, any_services.policy)
     assert "本月新增报名2人次，涉及1个活动" in markdown
     assert "| 新年联欢会 | 12-20 19:00 | 20 | 2 | 2 | 0 | 0 |" in markdown
-    assert "本月新增活动报名2人次" in render_pack(report, services.kb, services.policy)
-    december = build_report(services.engine, services.policy, 2026, 12, clock.now())
+    assert "本月新增活动报名2人次" in render_pack(report, any_services.kb, any_services.policy)
+    december = build_report(any_services.engine, any_services.policy, 2026, 12, clock.now())
     assert december.events == []  # the event takes place in December, the signups were made in November
 
 
-def test_names_are_masked_in_the_unanswered_list(services: Services, clock: FixedClock) -> None:
+def test_names_are_masked_in_the_unanswered_list(any_services: Services, clock: FixedClock) -> None:
     from tests.support.events import add_event, at
 
-    add_event(services, "walk", "职工健步走", at(12, 5, 9), aliases=("健步走",))
+    add_event(any_services, "walk", "职工健步走", at(12, 5, 9), aliases=("健步走",))
     clock.set(datetime(2026, 11, 10, 9, 0, tzinfo=SHANGHAI))
-    worker = Conversation(services, user="named")
+    worker = Conversation(any_services, user="named")
     worker.say("报名健步走")
     for answer in ("王建国", "13812345678", "月坛街道办", "同意"):
         worker.say(answer)
     worker.say("王建国家的阳台晾衣杆怎么划分")
-    Conversation(services, user="intro").say("本人赵小明，楼顶能晒被子吗")
-    report = build_report(services.engine, services.policy, 2026, 11, clock.now())
+    Conversation(any_services, user="intro").say("本人赵小明，楼顶能晒被子吗")
+    report = build_report(any_services.engine, any_services.policy, 2026, 11, clock.now())
     texts = " ".join(" ".join((group.text, *group.others)) for group in report.unanswered)
     assert "王建国" not in texts and "王**家的阳台" in texts
     assert "赵小明" not in texts and "本人赵**" in texts
