@@ -8,6 +8,7 @@ CreateTime for events) is stored and answered once.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 import struct
@@ -200,7 +201,7 @@ class WechatChannel:
         if encrypted and self.crypto is None:
             raise BadPayload("encrypted message but no aes_key configured")
         safe_xml(body)
-        await self.runtime.run_sync(self._not_replayed, query, body)
+        replay_check = functools.partial(self._not_replayed, query, body)
         if self.crypto is not None:
             try:
                 body = self.crypto.decrypt_message(
@@ -218,7 +219,7 @@ class WechatChannel:
             raise BadPayload("not a WeChat message") from error
         if msg is None:
             raise BadPayload("empty message")
-        xml = await self._answer(msg, inbound, started)
+        xml = await self._answer(msg, inbound, started, replay_check)
         if xml != SUCCESS and self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
         return Response(xml, media_type="application/xml" if xml != SUCCESS else "text/plain")
@@ -235,7 +236,9 @@ class WechatChannel:
         if seen == "replay":
             raise SignatureError("nonce and signature already used with another body")
 
-    async def _answer(self, msg: BaseMessage, inbound: Inbound | None, started: float) -> str:
+    async def _answer(
+        self, msg: BaseMessage, inbound: Inbound | None, started: float, replay_check: Callable[[], None]
+    ) -> str:
         services = self.runtime.services
         if inbound is None:
             if isinstance(msg, BaseEvent):
@@ -245,7 +248,7 @@ class WechatChannel:
             )
             return render(unsupported, msg, services.kb)
         decision = _Decision()
-        task = asyncio.ensure_future(self._stored_turn(inbound, decision))
+        task = asyncio.ensure_future(self._stored_turn(inbound, decision, replay_check))
         budget = self.passive_seconds - (time.perf_counter() - started)
         try:
             processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))
@@ -259,14 +262,18 @@ class WechatChannel:
         self.runtime.metrics.observe(self.name, processed.reply, time.perf_counter() - started)
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
 
-    async def _stored_turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
-        """The turn, tried again while the database cannot store it: WeChat has been (or will be) told
-        "success" and will not send the message again, so giving up would lose it. Bounded, logged, counted."""
+    async def _stored_turn(
+        self, inbound: Inbound, decision: _Decision, replay_check: Callable[[], None]
+    ) -> tuple[Processed, bool]:
+        """The replay check and the turn, tried again while the database cannot store them: WeChat has been (or
+        will be) told "success" and will not send the message again, so giving up would lose it. Bounded,
+        logged, counted. A replay found on any attempt is refused (SignatureError)."""
         server = self.runtime.services.settings.server
         delay = server.store_retry_seconds
         retries = self.runtime.metrics.turn_retries
         for attempt in range(1, server.store_attempts + 1):
             try:
+                await self.runtime.run_sync(replay_check)
                 result = await self.runtime.run_sync(self._turn, inbound, decision)
             except SQLAlchemyError as error:
                 decision.settle("late")  # from here the answer goes by the 客服 API, whenever it is stored
