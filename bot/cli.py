@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.errors import BotError
+from bot.errors import BotError, SaidError
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="娘家人: the union inquiry bot")
+    parser = argparse.ArgumentParser(prog="python -m bot", description="the street union's inquiry bot")
     parser.add_argument("--db", metavar="URL", help="database URL (default: config.toml [database] url)")
     parser.add_argument("--config", metavar="PATH", type=Path, help="config file (default: config.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -153,7 +153,7 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     services = services_for(args)
     interactive = sys.stdin.isatty()
     if interactive:
-        print(services.kb.reply("menu_intro").split("，")[0] + "（Ctrl-D 退出）", file=out)
+        print(services.kb.reply("console_hint"), file=out)
     while True:
         if interactive:
             try:
@@ -285,6 +285,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         status: int = args.handler(args, out)
         return status
+    except SaidError as error:
+        print(error, file=sys.stderr)
+        return 1
     except BotError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from intents.ids import IntentId
 from knowledge import LocalRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
@@ -56,6 +57,10 @@ class MatchingSettings(_Section):
     floor: float = Field(0.25, ge=0, le=1)
     margin: float = Field(0.02, ge=0, le=1)
     intent_vote: float = Field(0.3, ge=0, le=1)
+    # intent → the score it needs to answer directly, where that differs from `threshold`
+    intent_thresholds: dict[str, float] = Field(default_factory=dict)
+    # a second topic scoring this share of the answered one is offered as a button beside the answer
+    second_topic: float = Field(0.85, ge=0, le=1)
     max_message_chars: int = Field(500, ge=10, le=20000)
     choices: int = Field(3, ge=1, le=9)
 
@@ -63,6 +68,11 @@ class MatchingSettings(_Section):
     def _floor_below_threshold(self) -> MatchingSettings:
         if self.floor > self.threshold:
             raise ValueError("matching.floor must not be above matching.threshold")
+        unknown = set(self.intent_thresholds) - {intent.value for intent in IntentId}
+        if unknown:
+            raise ValueError(f"matching.intent_thresholds names unknown intents: {', '.join(sorted(unknown))}")
+        if any(not 0 <= value <= 1 for value in self.intent_thresholds.values()):
+            raise ValueError("matching.intent_thresholds must lie between 0 and 1")
         return self
 
 
@@ -111,7 +121,7 @@ class StaffMember(_Section):
     wechat: str = ""
 
 
-class DutyShift(_Section):
+class DutySettings(_Section):
     """Who covers which weekdays and hours: new cases and hand-offs alert the staff on duty."""
 
     staff: str
@@ -267,7 +277,7 @@ class EventsSettings(_Section):
 
 
 class RoutineSettings(_Section):
-    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in bot/routines.py."""
+    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in intents/staff/routines.py."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     title: str
@@ -281,7 +291,7 @@ class RoutineSettings(_Section):
 
     @model_validator(mode="after")
     def _known_rule(self) -> RoutineSettings:
-        from bot.routines import parse_rule
+        from intents.staff.routines import parse_rule
 
         parse_rule(self.rule, self.key)  # RuleError (a ValueError) names the routine
         return self
@@ -329,7 +339,7 @@ class Settings(BaseSettings):
     membership: MembershipSettings
     mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
-    duty: list[DutyShift] = []
+    duty: list[DutySettings] = []
     cases: CasesSettings = CasesSettings()
     region: RegionSettings = RegionSettings()
     server: ServerSettings = ServerSettings()

@@ -115,7 +115,7 @@ def check_channels(settings: Settings, report: Report) -> None:
         report.add(
             "warn",
             "wechat: plaintext mode: message bodies are not signed, so staff commands over WeChat are off; "
-            "set UNIONBOT_WECHAT_AES_KEY and choose 安全模式",
+            "set UNIONBOT_WECHAT_AES_KEY and choose safe mode in the WeChat admin",
         )
     if not wechat.reminder_template_id:
         report.add("warn", "wechat: no reminder_template_id: meeting reminders reach staff only within 48 hours")
@@ -140,12 +140,12 @@ def check_staff(settings: Settings, report: Report) -> None:
 
 def check_calendar(settings: Settings, report: Report, today: date) -> None:
     """Every year of the next 12 months known to the working-day calendar (package or override file)."""
-    from bot.calendar import load_calendar
+    from bot.plan import workday_calendar
 
     path = settings.scheduler.workday_overrides
     path = path if path.is_absolute() else settings.base_dir / path
     try:
-        calendar = load_calendar(path)
+        calendar = workday_calendar(settings)
     except BotError as error:
         report.add("fail", f"calendar: {error}")
         return
@@ -154,7 +154,7 @@ def check_calendar(settings: Settings, report: Report, today: date) -> None:
     if missing:
         report.add(
             "warn",
-            f"calendar: {', '.join(map(str, missing))} not known (holidays and 调休 unknown; Monday-Friday "
+            f"calendar: {', '.join(map(str, missing))} not known (holidays and make-up working days unknown; Monday-Friday "
             f"assumed): upgrade chinese-calendar or list the days in {path}",
         )
     else:

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
+from intents.pending import PendingKind
 from intents.turn import Button, Reply, Turn
 from storage import dialogue_state
-
-CHOICE_FORM = "choice"
-
-
-def choice_payload(entry_id: str) -> str:
-    """The button payload that answers one FAQ entry."""
-    return f"faq:{entry_id}"
 
 
 def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
@@ -28,12 +23,12 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
         ctx.say("choice_line", number=number, title=option.entry.phrasings[0])
         for number, option in enumerate(options, start=1)
     )
-    buttons = tuple(Button(option.entry.phrasings[0], choice_payload(option.entry.id)) for option in options)
+    buttons = tuple(Button(option.entry.phrasings[0], payloads.faq(option.entry.id)) for option in options)
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
-        form=CHOICE_FORM,
-        slots={"options": [option.entry.id for option in options]},
+        form=PendingKind.CHOICE,
+        slots={"options": [button.payload for button in buttons]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )
@@ -42,6 +37,35 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
         ctx.say("clarify", choices=lines), IntentId(best.entry.intent), best.score, buttons, answered=False
     )
     return Turn(reply)
+
+
+def with_second_topic(turn: Turn, answered: Candidate, candidates: Sequence[Candidate], ctx: TurnContext) -> Turn:
+    """The answer to the main topic, with a button for a second topic the message also raised.
+
+    A second topic is another entry that would itself be answered (at or above its intent's threshold) and
+    scores at least `second_topic` of the answered one: "公司倒闭了，我在哺乳期" gets the closure answer and a
+    button for breastfeeding rights. Only a direct answer gets one; a menu or a form start is left as it is.
+    """
+    reply = turn.reply
+    if not reply.answered or ctx.state.form is not None:
+        return turn
+    policy = ctx.policy
+    also = next(
+        (
+            candidate
+            for candidate in candidates
+            if candidate.entry.id != answered.entry.id
+            and candidate.score >= policy.threshold_for(candidate.entry.intent)
+            and candidate.score >= policy.second_topic * answered.score
+        ),
+        None,
+    )
+    if also is None:
+        return turn
+    button = Button(also.entry.phrasings[0], payloads.faq(also.entry.id))
+    return Turn(
+        Reply(reply.text, reply.intent, reply.confidence, (*reply.buttons, button), reply.answered), turn.outbox
+    )
 
 
 def not_understood(ctx: TurnContext, confidence: float = 0.0) -> Turn:
@@ -55,12 +79,12 @@ def offer_choices(
     """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
 
     The buttons' payloads are kept in the choice state: on the next turn the worker's number acts exactly
-    as a tap on that button would (dialogue._pick_choice). FAQ choices (clarify) keep bare entry ids there.
+    as a tap on that button would (dialogue._resume_choice), clarify's FAQ choices included.
     """
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
-        form=CHOICE_FORM,
+        form=PendingKind.CHOICE,
         slots={"options": [button.payload for button in buttons]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,

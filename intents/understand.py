@@ -15,13 +15,11 @@ from intents.context import TurnContext
 from intents.forms.wage_arrears import story_facts
 from intents.ids import IntentId
 from intents.matcher import Candidate, Matcher
-from intents.normalize import normalize
 from intents.skills import SKILLS
 from intents.skills.cases import OPEN_CASE
 from intents.turn import Turn
 from knowledge import KnowledgeBase
 
-WAGE_CONCEPT = "拖欠工资"
 STORY_FACTS_FOR_INTAKE = 2  # of amount, employer, phone: a story this complete starts the intake at once
 # A labour answer needs some sign the message is about work (concept weight, knowledge/concepts.toml) unless
 # its match is strong: "别人欠我两万" is a private debt, not unpaid wages.
@@ -30,15 +28,25 @@ WEAK_MATCH = 0.3
 LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
+FOCUS_SHARE = 0.5  # a concept in the question span adds this share of its weight again
 
 
 def other_domain(matcher: Matcher, text: str) -> str | None:
-    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None."""
-    weights = matcher.concepts.domains(normalize(text).replace(" ", ""))
+    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None.
+
+    Concepts in the span that asks the question count half again: "她被拘留了，失业保险金还能领吗" asks about
+    unemployment benefit; "在公司打工……客户投诉公司会被逮捕吗" asks about a crime.
+    """
+    reading = matcher.read(text)
+    weights = dict(reading.domains)
+    for domain, weight in reading.focus_domains.items():  # what is asked counts more than the background
+        weights[domain] = weights.get(domain, 0.0) + FOCUS_SHARE * weight
     labour = weights.pop(LABOUR, 0.0)
     if not weights:
         return None
     domain = max(weights, key=lambda name: weights[name])
+    if not matcher.work_concepts & set(reading.concepts):  # no job, boss or workplace: the other field needs no lead
+        return domain if weights[domain] > labour else None
     return domain if weights[domain] >= labour + DOMAIN_MARGIN else None
 
 
@@ -59,8 +67,9 @@ def story_turn(text: str, ctx: TurnContext) -> Turn | None:
         entry = pointer(ctx.kb, domain, 1.0)
         if entry is not None:
             return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
-    folded = normalize(text).replace(" ", "")
-    if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+    found = ctx.matcher.read(text).concepts
+    intake_concept = any(name in found for name in ctx.kb.words.get("intake_concepts", ()))
+    if intake_concept and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
         intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
         if intake is not None:  # the wage skill starts the intake with the facts of the whole story
             return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)
@@ -71,5 +80,4 @@ def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnConte
     """True when the best match is a weak labour answer to a message that says nothing about work."""
     if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
         return False
-    weights = ctx.matcher.concepts.domains(normalize(text).replace(" ", ""))
-    return weights.get(LABOUR, 0.0) < LABOUR_EVIDENCE
+    return ctx.matcher.read(text).domains.get(LABOUR, 0.0) < LABOUR_EVIDENCE

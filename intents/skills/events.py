@@ -1,5 +1,5 @@
-"""Events in chat: the list of open events, signup (through the signup form), cancel, "my signups", the
-event buttons and numbers, and staff's /events, /export and /close.
+"""Events in chat for workers: the list of open events, signup (through the signup form), cancel, "my signups",
+the event buttons and numbers. Staff's /events, /export and /close are at the staff desk (intents/staff).
 
 An event is found by what the worker calls it: its title, a part of the title, or an alias, compared on
 normalised text with synonyms applied ("相亲" finds the 联谊 event) and words that name no event left out
@@ -14,18 +14,18 @@ from typing import ClassVar
 
 from rapidfuzz import fuzz
 
+from intents import payloads
 from intents.clarify import offer_choices
 from intents.context import TurnContext
 from intents.event_text import EventText
 from intents.forms.event_signup import begin_signup, refusal_text
 from intents.ids import IntentId
 from intents.matcher import Candidate
-from intents.normalize import clean, fold, normalize
+from intents.normalize import fold, normalize
 from intents.turn import Button, OutboxItem, Reply, Turn
 from storage import events, signups
 from storage.models import Event, Signup, User
 
-EVENT_PAYLOAD = "event"
 LIST_LIMIT = 6  # events in one list: what fits on a phone screen
 MY_SIGNUPS_LIMIT = 10
 FUZZY_MIN = 80.0  # rapidfuzz partial_ratio (0–100) for a name that is not written out exactly
@@ -76,8 +76,9 @@ def find_events(text: str, candidates: Sequence[Event], ctx: TurnContext) -> lis
     return [event for score, event in fuzzy if score >= best - FUZZY_SPREAD]
 
 
-def _payload(action: str, event_id: int | None) -> str:
-    return f"{EVENT_PAYLOAD}:{action}:{event_id}"
+def _id(event: Event) -> int:
+    assert event.id is not None  # events come from the database
+    return event.id
 
 
 def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[Button, ...]]:
@@ -93,7 +94,7 @@ def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[B
         )
         for number, event in enumerate(found, start=1)
     ]
-    buttons = tuple(Button(event.title, _payload("signup", event.id)) for event in found)
+    buttons = tuple(Button(event.title, payloads.event("signup", _id(event))) for event in found)
     return "\n".join(lines), buttons
 
 
@@ -199,7 +200,7 @@ class EventCancelSkill:
                 return cancel_signup(signup, event, ctx, match.score)
         choices = [by_event[event.id] for event in named] if named else mine
         lines = signup_lines(choices[:LIST_LIMIT], ctx)
-        buttons = [Button(event.title, _payload("cancel", event.id)) for _, event in choices[:LIST_LIMIT]]
+        buttons = [Button(event.title, payloads.event("cancel", _id(event))) for _, event in choices[:LIST_LIMIT]]
         reply = lead + ctx.say("event_cancel_pick") + "\n" + "\n".join(lines)
         return offer_choices(ctx, reply, buttons, self.intent, match.score)
 
@@ -258,101 +259,17 @@ class MySignupsSkill:
 
 def event_payload(value: str, ctx: TurnContext) -> Turn | None:
     """A tapped (or numbered) event button: "signup:<event id>" or "cancel:<event id>"."""
-    action, _, raw_id = value.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 9):  # a forged id must not overflow SQL
+    parsed = payloads.parse_event(value)
+    if parsed is None:
         return None
-    event = events.get(session=ctx.session, event_id=int(raw_id))
+    action, event_id = parsed
+    event = events.get(session=ctx.session, event_id=event_id)
     if event is None:
         intent = IntentId.EVENT_CANCEL if action == "cancel" else IntentId.EVENT_SIGNUP
         return Turn(Reply(ctx.say("event_gone"), intent, 1.0))
     if action == "signup":
         return begin_signup(event, ctx)
-    if action == "cancel":
-        signup = signups.find(session=ctx.session, event_id=int(raw_id), user_id=ctx.user_pk)
-        if signup is None or signup.status not in signups.ACTIVE:
-            return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))
-        return cancel_signup(signup, event, ctx)
-    return None
-
-
-# ---- staff ----------------------------------------------------------------------------------------------
-
-
-EVENT_COMMANDS = frozenset({"events", "export", "close"})
-
-
-def event_staff_command(text: str, ctx: TurnContext) -> Turn | None:
-    """Staff's /events, /export KEY and /close KEY; None for anything else or anyone not on the staff list.
-
-    Staff are recognised by their chat account in config.toml ([[staff]] telegram / wechat / web), through
-    DialoguePolicy.staff_id — the same lookup the case commands use.
-    """
-    words = clean(text).split()
-    if not words or not words[0].startswith(("/", "／")):
-        return None
-    command = words[0][1:].lower()
-    if command not in EVENT_COMMANDS:
-        return None
-    if ctx.policy.staff_id(ctx.inbound.channel, ctx.inbound.user_id) is None:
-        return None
-    intent = IntentId.EVENT_LIST
-    if command == "events":
-        return Turn(Reply(staff_event_list(ctx), intent, 1.0))
-    if len(words) < 2:
-        return Turn(Reply(ctx.say("staff_event_help"), intent, 1.0))
-    event = events.by_key(session=ctx.session, key=words[1])
-    if event is None:
-        return Turn(Reply(ctx.say("staff_event_unknown", code=words[1]), intent, 1.0))
-    if command == "close":
-        events.close(session=ctx.session, event=event, now=ctx.now)
-        return Turn(Reply(ctx.say("staff_event_closed", title=event.title, taken=event.taken), intent, 1.0))
-    return Turn(Reply(staff_roster(event, ctx), intent, 1.0))
-
-
-def staff_event_list(ctx: TurnContext) -> str:
-    """Every event not over yet: key, title, time, places taken, waitlist, status."""
-    found = events.all_events(session=ctx.session, since=ctx.now)
-    if not found:
-        return ctx.say("staff_events_none")
-    waiting = signups.waitlist_counts(
-        session=ctx.session, event_ids=[event.id for event in found if event.id]
-    )
-    text = EventText(ctx.kb, ctx.policy)
-    lines = [ctx.say("staff_events_intro")]
-    for event in found:
-        lines.append(
-            ctx.say(
-                "staff_event_line",
-                code=event.key,
-                title=event.title,
-                when=text.when(event),
-                taken=event.taken,
-                capacity=event.capacity,
-                waiting=waiting.get(event.id or 0, 0),
-                status=ctx.say(f"event_status_{event.status}"),
-            )
-        )
-    return "\n".join(lines)
-
-
-def staff_roster(event: Event, ctx: TurnContext) -> str:
-    """The signup list of one event for staff: name, phone, unit, signup time, status."""
-    assert event.id is not None
-    rows = signups.roster(session=ctx.session, event_id=event.id)
-    if not rows:
-        return ctx.say("staff_export_empty", title=event.title)
-    unknown = ctx.say("unknown_value")
-    lines = [ctx.say("staff_export_header", title=event.title, count=len(rows))]
-    for number, (signup, user) in enumerate(rows, start=1):
-        lines.append(
-            ctx.say(
-                "staff_export_line",
-                number=number,
-                name=user.name or unknown,
-                phone=user.phone or unknown,
-                unit=user.work_unit or unknown,
-                at=signup.signed_up_at.astimezone(ctx.policy.timezone).strftime("%m-%d %H:%M"),
-                status=signup_status(signup, event, ctx),
-            )
-        )
-    return "\n".join(lines)
+    signup = signups.find(session=ctx.session, event_id=event_id, user_id=ctx.user_pk)
+    if signup is None or signup.status not in signups.ACTIVE:
+        return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))
+    return cancel_signup(signup, event, ctx)

@@ -12,35 +12,28 @@ from intents.tickets import open_for_worker
 from intents.turn import Reply, Turn
 from storage import tickets
 
-WEEKDAY_NAMES = "一二三四五六日"
-
 
 def next_office_opening(ctx: TurnContext) -> datetime | None:
-    """When the office next opens, or None while it is open now (Monday to Friday, hours from config).
-
-    Public holidays and make-up working days come with the scheduler's working-day calendar (issue 6).
-    """
+    """When the office next opens, or None while it is open now: working days by the official calendar
+    (public holidays off, make-up working days on), hours from config."""
     local = ctx.local_now()
+    calendar = ctx.policy.calendar
     open_at, close_at = ctx.policy.office_open, ctx.policy.office_close
-    if local.weekday() < 5 and open_at <= local.time() < close_at:
+    if calendar.is_workday(local.date()) and open_at <= local.time() < close_at:
         return None
-    day = local.date() if local.time() < open_at else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = calendar.next_workday(local.date() if local.time() < open_at else local.date() + timedelta(days=1))
     return datetime.combine(day, open_at, tzinfo=ctx.policy.timezone)
 
 
 def describe_opening(opening: datetime, ctx: TurnContext) -> str:
-    """今天 / 明天 / 周一 followed by the time, as a worker would say it."""
-    today = ctx.local_now().date()
-    days = (opening.date() - today).days
+    """今天 / 明天 / 周一 followed by the time, as a worker would say it (replies opening_*)."""
+    days = (opening.date() - ctx.local_now().date()).days
+    time = opening.strftime("%H:%M")
     if days == 0:
-        day = "今天"
-    elif days == 1:
-        day = "明天"
-    else:
-        day = "周" + WEEKDAY_NAMES[opening.weekday()]
-    return f"{day}上午{opening.strftime('%H:%M')}上班后"
+        return ctx.say("opening_today", time=time)
+    if days == 1:
+        return ctx.say("opening_tomorrow", time=time)
+    return ctx.say("opening_later", weekday=ctx.kb.words["weekdays"][opening.weekday()], time=time)
 
 
 class HandoffSkill:
