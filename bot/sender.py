@@ -125,7 +125,7 @@ class Sender:
         member = self.staff.get(row.recipient)
         if member is None:
             return _Elsewhere(Delivery("retry", detail="unknown staff id"))
-        usable = [route for route in reach.routes(member, self.services.settings) if route.channel in self.channels]
+        usable = reach.routes(member, self.services.settings, self.channels)
         tried = set(filter(None, row.tried.split(",")))
         for route in [route for route in usable if route.channel not in tried] or usable:
             return route.channel, route.account
@@ -204,7 +204,7 @@ class Sender:
         if member is None:
             return None
         tried = set(filter(None, row.tried.split(","))) | {failed}
-        left = [r for r in reach.routes(member, self.services.settings) if r.channel in self.channels]
+        left = reach.routes(member, self.services.settings, self.channels)
         if not [route for route in left if route.channel not in tried]:
             return None
         return ",".join(sorted(tried))
