@@ -204,6 +204,10 @@ class ServerSettings(_Section):
     port: int = Field(8080, ge=1, le=65535)
     max_body_bytes: int = Field(65536, ge=1024)
     passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
+    # A WeChat message that cannot be stored (database locked or down) is tried again this many times, waiting
+    # from `store_retry_seconds` doubling to a minute (about ten minutes in all), then answered by the 客服 API.
+    store_attempts: int = Field(14, ge=1, le=100)
+    store_retry_seconds: float = Field(1.0, gt=0)
     web_chat: bool = True  # the web chat page at / and /api/chat
 
 

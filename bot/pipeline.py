@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.app import Services
@@ -49,6 +49,10 @@ def process(services: Services, inbound: Inbound) -> Processed:
     """
     try:
         return _turn(services, inbound)
+    except OperationalError:
+        # The database is locked or unreachable: nothing was stored. The caller tries again (WeChat's late path)
+        # or refuses with 503 so the platform sends the message again; an apology now would be the only answer.
+        raise
     except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
         # A bug or a database hiccup in one turn must not lose the message or show a traceback.
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)

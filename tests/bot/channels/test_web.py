@@ -83,19 +83,18 @@ def test_a_button_tap_sends_its_payload(services: Services) -> None:
     assert answer.json()["intent"] == "join_union"
 
 
+def _queue_for(services: Services, visitor: str, text: str) -> None:
+    """A message waiting in the outbox for a web visitor (a waitlist place, a case update)."""
+    with session_scope(services.engine) as session:
+        outbox.enqueue(
+            session=session, channel="web", recipient=visitor, text=text, reason="notice", now=services.clock.now()
+        )
+
+
 def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: Services) -> None:
     with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
         client.post("/api/chat", json={"text": "你好"})
-        visitor = client.cookies[COOKIE].rpartition(".")[0]
-        with session_scope(services.engine) as session:
-            outbox.enqueue(
-                session=session,
-                channel="web",
-                recipient=visitor,
-                text="您报名的活动有名额了",
-                reason="waitlist",
-                now=services.clock.now(),
-            )
+        _queue_for(services, client.cookies[COOKIE].rpartition(".")[0], "您报名的活动有名额了")
         notices = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
         again = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
     assert notices == ["您报名的活动有名额了"]
@@ -119,15 +118,7 @@ def test_the_server_issues_a_signed_httponly_cookie_and_ignores_values_it_did_no
             first = honest.post("/api/chat", json={"text": "你好"})
             issued = honest.cookies[COOKIE]
         victim = issued.rpartition(".")[0]
-        with session_scope(services.engine) as session:
-            outbox.enqueue(
-                session=session,
-                channel="web",
-                recipient=victim,
-                text="您的案件有进展了",
-                reason="case_update",
-                now=services.clock.now(),
-            )
+        _queue_for(services, victim, "您的案件有进展了")
         forged_values = [victim, f"{victim}.forged-signature", "staff-wang-visitor-id-123456"]
         answers = []
         for value in forged_values:
