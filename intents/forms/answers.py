@@ -127,7 +127,9 @@ def employer_in(text: str, ctx: TurnContext) -> str | None:
             if at <= 0:
                 continue
             name = _strip_lead(stripped[: at + len(suffix)], ctx, "employer_lead_words")
-            if len(name) > len(suffix) and not looks_like_question(name, ctx):
+            # "我不知道公司全名" names no company: words of not knowing (skip words) are never part of a name.
+            unknown = any(word in name for word in _words(ctx, "skip"))
+            if len(name) > len(suffix) and not unknown and not looks_like_question(name, ctx):
                 return name[:MAX_FIELD]
     return None
 

@@ -102,16 +102,18 @@ def _prompt(slot: Slot, values: Mapping[str, Any], ctx: TurnContext) -> str:
     return ctx.say(slot.prompt_key, **extra)
 
 
-def _confirm_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+def _confirm_buttons(form: Form, ctx: TurnContext) -> tuple[Button, ...]:
+    """确认 / 修改 / 算了; "修改" only on a form with fields to change (not on "删除我的信息")."""
+    editable = any(slot.label_key is not None for slot in form.slots)
     return (
         Button(ctx.say("form_confirm_button"), payloads.form("answer", ctx.say("form_confirm_button"))),
-        Button(ctx.say("form_edit_button"), payloads.form("edit")),
+        *((Button(ctx.say("form_edit_button"), payloads.form("edit")),) if editable else ()),
         Button(ctx.say("form_cancel_button"), payloads.form("cancel")),
     )
 
 
-def _slot_buttons(slot: Slot, ctx: TurnContext) -> tuple[Button, ...]:
-    return _confirm_buttons(ctx) if slot.name == CONFIRM_SLOT else ()
+def _slot_buttons(form: Form, slot: Slot, ctx: TurnContext) -> tuple[Button, ...]:
+    return _confirm_buttons(form, ctx) if slot.name == CONFIRM_SLOT else ()
 
 
 def _extract_all(form: Form, text: str, ctx: TurnContext, values: dict[str, Any]) -> None:
@@ -173,7 +175,7 @@ def _ask_or_complete(form: Form, values: dict[str, Any], ctx: TurnContext, lead:
         return _finish(ctx, values, form.complete(facts(values), ctx))
     _keep(form, values, ctx)
     text = "\n".join(part for part in (lead, _prompt(slot, values, ctx)) if part)
-    return Turn(Reply(text, form.intent, 1.0, _slot_buttons(slot, ctx)))
+    return Turn(Reply(text, form.intent, 1.0, _slot_buttons(form, slot, ctx)))
 
 
 def start_form(
@@ -201,7 +203,7 @@ def _reask(form: Form, slot: Slot, values: dict[str, Any], ctx: TurnContext) -> 
     values[_FAILS] = fails
     _keep(form, values, ctx)
     text = ctx.say("form_reask", problem=ctx.say(slot.problem_key), prompt=_prompt(slot, values, ctx))
-    buttons = _slot_buttons(slot, ctx)
+    buttons = _slot_buttons(form, slot, ctx)
     if fails >= FAILS_BEFORE_HELP:
         help_buttons = []
         if slot.skippable:
@@ -210,7 +212,9 @@ def _reask(form: Form, slot: Slot, values: dict[str, Any], ctx: TurnContext) -> 
         help_buttons.append(Button(ctx.say("form_cancel_button"), payloads.form("cancel")))
         key = "form_stuck_skippable" if slot.skippable else "form_stuck"
         text = f"{text}\n{ctx.say(key)}"
-        buttons = tuple(help_buttons) if slot.name != CONFIRM_SLOT else buttons
+        if slot.name == CONFIRM_SLOT:  # the summary keeps 确认 / 修改 / 算了 and adds the person it mentions
+            help_buttons = [*buttons[:-1], help_buttons[-2], buttons[-1]]
+        buttons = tuple(help_buttons)
     return Turn(Reply(text, form.intent, 1.0, buttons))
 
 
@@ -274,7 +278,11 @@ def continue_form(form: Form, ctx: TurnContext, text: str, interrupt: Interrupt 
         return _edit_menu(form, values, ctx)
     if slot.skippable and _is(text, ctx, "skip"):
         return _accept(form, slot, ctx.say("form_skipped_value"), "", values, ctx)
-    value = slot.parse(text, ctx)
+    if slot.name == CONFIRM_SLOT and parse_confirm(text, ctx) is None:
+        named = _named_field(form, text, values, ctx)
+        if named is not None:  # "电话错了", "单位不对": that field is asked again, the rest kept
+            return _ask_again(form, named, values, ctx)
+    value = _read_answer(slot, text, ctx)
     question = looks_like_question(text, ctx)
     if interrupt is not None and (value is None or question):
         policy = ctx.policy
@@ -283,8 +291,26 @@ def continue_form(form: Form, ctx: TurnContext, text: str, interrupt: Interrupt 
         if answer is not None:
             return _pause(form, values, answer, ctx)
     if value is None:
+        # A fact for a later question given early ("我手机13812345678" at the address) is kept.
+        _extract_all(form, text, ctx, values)
         return _reask(form, slot, values, ctx)
     return _accept(form, slot, value, text, values, ctx)
+
+
+def _is_filler(text: str, ctx: TurnContext) -> bool:
+    """True for a message that only says yes, go on or fine (同意, 继续, 好的): never a name or a place."""
+    return any(_is(text, ctx, key) for key in ("form_continue", "confirm_yes", "yes", "no"))
+
+
+def _read_answer(slot: Slot, text: str, ctx: TurnContext) -> Any:
+    """The slot's value in the answer: the answer itself, else the fact found inside a longer message
+    ("我叫李四，电话…" at the name question). A filler word taken as a free-text value is no answer."""
+    value = slot.parse(text, ctx)
+    if value is None and slot.extract is not None:
+        value = slot.extract(text, ctx)
+    if isinstance(value, str) and fold(value) == fold(text) and _is_filler(text, ctx):
+        return None
+    return value
 
 
 def _editable(form: Form, values: Mapping[str, Any]) -> list[Slot]:
@@ -304,20 +330,43 @@ def _edit_menu(form: Form, values: dict[str, Any], ctx: TurnContext) -> Turn:
     return Turn(Reply("\n".join([ctx.say("form_edit_pick"), *lines]), form.intent, 1.0, buttons))
 
 
+def _named_field(form: Form, text: str, values: Mapping[str, Any], ctx: TurnContext) -> Slot | None:
+    """The one field a message at the summary names ("电话错了", "单位不对", "手机号写错了"), or None.
+
+    A field is named by its label or by the words listed under `field_<slot name>` in replies/*.toml;
+    the longest name wins (单位地址 over 单位).
+    """
+    folded = fold(text)
+    best: tuple[int, Slot] | None = None
+    for slot in _editable(form, values):
+        names = [ctx.say(slot.label_key or ""), *ctx.kb.words.get(f"field_{slot.name}", ())]
+        length = max((len(fold(name)) for name in names if name and fold(name) in folded), default=0)
+        if length and (best is None or length > best[0]):
+            best = (length, slot)
+    return best[1] if best is not None else None
+
+
+def _ask_again(form: Form, slot: Slot, values: dict[str, Any], ctx: TurnContext) -> Turn:
+    """Forget one field (and the confirmation) and ask its question again; the rest is kept."""
+    values.pop(_EDITING, None)
+    values.pop(_FAILS, None)
+    values.pop(slot.name, None)
+    values.pop(CONFIRM_SLOT, None)
+    _keep(form, values, ctx)
+    return Turn(Reply(_prompt(slot, values, ctx), form.intent, 1.0))
+
+
 def _pick_field(form: Form, text: str, values: dict[str, Any], ctx: TurnContext) -> Turn:
     fields = _editable(form, values)
     folded = fold(text)
     chosen = next((slot for slot in fields if slot.name == text or fold(ctx.say(slot.label_key or "")) == folded), None)
     if chosen is None and folded.isdigit() and 1 <= int(folded) <= len(fields):
         chosen = fields[int(folded) - 1]
+    chosen = chosen or _named_field(form, text, values, ctx)
     if chosen is None:
         values.pop(_EDITING)
         return _edit_menu(form, values, ctx)
-    values.pop(_EDITING)
-    values.pop(chosen.name, None)
-    values.pop(CONFIRM_SLOT, None)
-    _keep(form, values, ctx)
-    return Turn(Reply(_prompt(chosen, values, ctx), form.intent, 1.0))
+    return _ask_again(form, chosen, values, ctx)
 
 
 def form_payload(form: Form, action: str, value: str, ctx: TurnContext, person: Callable[[], Turn]) -> Turn:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from intents import payloads
 from intents.context import TurnContext
 from intents.event_text import EventText
-from intents.forms.answers import looks_like_question, parse_name, parse_phone
+from intents.forms.answers import employer_in, looks_like_question, name_in, parse_name, parse_phone
 from intents.forms.engine import Slot, start_form
 from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
@@ -31,6 +31,11 @@ def parse_unit(text: str, ctx: TurnContext) -> str | None:
     if looks_like_question(value, ctx) or _QUESTION.search(value[-1:]):
         return None
     return value if 2 <= len(value) <= 64 else None
+
+
+def _name_answer(text: str, ctx: TurnContext) -> str | None:
+    """The name, answered alone ("李四") or inside the whole contact ("我叫李四，电话…，在…上班")."""
+    return parse_name(text, ctx) or name_in(text, ctx)
 
 
 def parse_member(text: str, ctx: TurnContext) -> bool | None:
@@ -54,7 +59,7 @@ class EventSignupForm:
     intent: ClassVar[IntentId] = IntentId.EVENT_SIGNUP
     title_key: ClassVar[str] = "event_form_title"
     slots: ClassVar[tuple[Slot, ...]] = (
-        Slot("name", "event_ask_name", parse_name, problem_key="event_name_invalid"),
+        Slot("name", "event_ask_name", _name_answer, problem_key="event_name_invalid"),
         Slot(
             "phone",
             "event_ask_phone",
@@ -62,7 +67,7 @@ class EventSignupForm:
             extract=parse_phone,
             problem_key="event_phone_invalid",
         ),
-        Slot("unit", "event_ask_unit", parse_unit, problem_key="event_unit_invalid"),
+        Slot("unit", "event_ask_unit", parse_unit, extract=employer_in, problem_key="event_unit_invalid"),
         Slot("member", "event_ask_member", parse_member, problem_key="event_member_unclear"),
         # Asked last, so the worker sees what is kept before agreeing; "no" keeps nothing.
         Slot(

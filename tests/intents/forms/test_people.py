@@ -1,0 +1,91 @@
+"""Forms filled in the way people answer: a word of assent is no name, several facts in one answer, a field
+named at the summary, the facts of a later question given early; found by probing the running bot."""
+
+from __future__ import annotations
+
+from bot.app import Services
+from tests.support.conversation import Conversation
+from tests.support.events import add_demo_events
+
+
+def _labels(reply: object) -> list[str]:
+    return [button.label for button in reply.buttons]  # type: ignore[attr-defined]
+
+
+def _intake(services: Services, user: str) -> Conversation:
+    worker = Conversation(services, user)
+    assert "单位叫什么" in worker.say("我要申请欠薪调解").text
+    return worker
+
+
+def _to_summary(worker: Conversation) -> str:
+    for answer in ("北京鑫达装饰有限公司", "朝阳区建国路88号", "张三", "13812345678", "两万三", "三个月", "1", "没签",
+                   "工资条", "已经离职了"):
+        reply = worker.say(answer)
+    reply = worker.say("老板说没钱")
+    assert "请核对" in reply.text
+    return reply.text
+
+
+def test_a_word_of_assent_is_never_taken_as_a_name_or_an_employer(any_services: Services) -> None:
+    worker = _intake(any_services, "p1")
+    again = worker.say("继续")
+    assert "单位叫什么" in again.text  # not stored as the employer "继续"
+    worker.say("北京鑫达装饰有限公司")
+    worker.say("朝阳区建国路88号")
+    assert "怎么称呼" in worker.say("同意").text
+    assert "手机号" in worker.say("张三").text
+
+
+def test_not_knowing_the_company_name_is_not_a_company_called_that(any_services: Services) -> None:
+    worker = _intake(any_services, "p2")
+    worker.say("我不知道公司全名，就是个装修队，老板姓刘")
+    for answer in ("朝阳区建国路88号", "张三", "13812345678", "两万三", "三个月", "1", "没签", "工资条", "已经离职了"):
+        worker.say(answer)
+    summary = worker.say("老板说没钱").text
+    assert "单位：不知道公司（" not in summary  # the whole answer is kept for the mediator
+    assert "老板姓刘" in summary
+
+
+def test_naming_a_field_at_the_summary_asks_that_field_again(any_services: Services) -> None:
+    worker = _intake(any_services, "p3")
+    _to_summary(worker)
+    asked = worker.say("电话写错了")
+    assert "手机号" in asked.text and "请核对" not in asked.text
+    summary = worker.say("13912345678").text
+    assert "13912345678" in summary and "北京鑫达装饰有限公司" in summary
+    assert "单位叫什么" in worker.say("单位不对").text
+    assert "宏达服装厂" in worker.say("宏达服装厂").text
+
+
+def test_stuck_at_the_summary_the_person_it_mentions_is_a_button(any_services: Services) -> None:
+    worker = _intake(any_services, "p4")
+    _to_summary(worker)
+    worker.say("嗯嗯嗯那个")
+    stuck = worker.say("这个那个")
+    assert "找工作人员" in stuck.text
+    assert _labels(stuck) == ["确认", "修改", "找工作人员", "算了"]
+
+
+def test_deleting_my_information_offers_no_field_to_change(any_services: Services) -> None:
+    worker = Conversation(any_services, "p5")
+    reply = worker.say("删除我的信息")
+    assert "确认删除" in reply.text
+    assert "修改" not in _labels(reply)
+
+
+def test_a_phone_given_at_the_address_question_is_kept(any_services: Services) -> None:
+    worker = _intake(any_services, "p6")
+    worker.say("北京鑫达装饰有限公司")
+    reask = worker.say("我手机13812345678")
+    assert "在哪里" in reask.text
+    worker.say("朝阳区建国路88号")
+    assert "手机号" not in worker.say("张三").text  # the phone was kept; the amount is asked next
+
+
+def test_the_whole_contact_in_one_answer_signs_up(any_services: Services) -> None:
+    add_demo_events(any_services)
+    worker = Conversation(any_services, "p7")
+    assert "姓名" in worker.say("报名健步走").text
+    reply = worker.say("我叫李四，电话13600003333，在朝阳区安达物业公司上班")
+    assert "姓名" not in reply.text and "手机号" not in reply.text and "哪个单位" not in reply.text
