@@ -15,10 +15,11 @@ def is_crisis(text: str, phrases: tuple[str, ...]) -> bool:
     return any(phrase in folded for phrase in fold_all(phrases))
 
 
-def crisis_turn(ctx: TurnContext) -> Turn:
+def crisis_turn(ctx: TurnContext, *, emergency: bool = False) -> Turn:
     """The hotlines for the worker now; a ticket with the conversation and an alert to every staff member.
 
     The worker is told staff were notified only when an alert can reach someone (DialoguePolicy.reachable_staff).
+    `emergency`: someone is injured or threatened now, so the reply starts with 120 / 110, not counselling.
     """
     _ticket, outbox = open_for_worker(ctx, "crisis", everyone=True)
     urgent = tuple(
@@ -26,4 +27,5 @@ def crisis_turn(ctx: TurnContext) -> Turn:
     )
     # Only say staff were told when an alert can reach one of them; otherwise the numbers to call now.
     reached = ctx.policy.can_alert(item.user_id for item in urgent)
-    return Turn(Reply(ctx.say("crisis" if reached else "crisis_unreached"), IntentId.HANDOFF, 1.0), urgent)
+    key = ("emergency" if emergency else "crisis") + ("" if reached else "_unreached")
+    return Turn(Reply(ctx.say(key), IntentId.HANDOFF, 1.0), urgent)

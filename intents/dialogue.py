@@ -63,9 +63,10 @@ def handle(ctx: TurnContext) -> Turn:
             return turn
     if not normalize(text):
         return Turn(Reply(ctx.say("empty_message"), IntentId.OUT_OF_SCOPE, 0.0, answered=False))
-    if is_crisis(text, ctx.kb.crisis_phrases):
+    emergency = is_crisis(text, ctx.kb.emergency_phrases)
+    if emergency or is_crisis(text, ctx.kb.crisis_phrases):
         dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
-        return crisis_turn(ctx)
+        return crisis_turn(ctx, emergency=emergency)
     command = staff_command(text, ctx)
     if command is not None:
         return command

@@ -218,6 +218,7 @@ class KnowledgeBase:
     domain_entries: Mapping[str, str] = field(default_factory=dict)  # non-labour domain → pointer entry id
     not_at_hand: tuple[TextNotAtHand, ...] = ()  # texts in force whose wording is not in laws/
     constants: Mapping[str, Constant] = field(default_factory=dict)  # calculators.toml, by key
+    emergency_phrases: tuple[str, ...] = ()  # crisis.toml `emergency`: injured or threatened now (120 / 110 first)
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         """The entry with this id, or None."""

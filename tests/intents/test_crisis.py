@@ -59,3 +59,30 @@ def test_a_crisis_in_the_middle_of_a_form_leaves_the_form_and_reaches_every_staf
     # The intake was left: the next question is answered, not taken as the employer's name.
     after = worker.say("加班费怎么算")
     assert after.intent == IntentId.LABOR_LAW
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "同事从脚手架上摔下来了现在昏迷",
+        "工友被机器压在底下了，流了好多血",
+        "老板说再要工资就弄死我",
+        "包工头找人打我，现在堵在门口",
+    ],
+)
+def test_someone_hurt_or_threatened_now_is_told_120_or_110_first_and_staff_are_alerted(
+    services: Services, text: str
+) -> None:
+    worker = Conversation(services, user="w-emergency")
+    reply = worker.say(text)
+    assert reply.intent == IntentId.HANDOFF
+    assert "120" in reply.text and "110" in reply.text
+    assert services.settings.station.crisis_hotline not in reply.text  # no counselling line for a bleeding man
+    with session_scope(services.engine) as session:
+        alerts = session.exec(select(Outbox).where(Outbox.reason == "crisis_alert")).all()
+    assert sorted(row.recipient for row in alerts) == sorted(member.id for member in services.settings.staff)
+
+
+@pytest.mark.parametrize("text", ["工伤认定要多久", "被机器压伤了手指算工伤吗", "老板打人犯法吗"])
+def test_an_injury_question_afterwards_is_no_emergency(kb: KnowledgeBase, text: str) -> None:
+    assert not is_crisis(text, kb.emergency_phrases)
