@@ -74,18 +74,30 @@ def not_understood(ctx: TurnContext, confidence: float = 0.0) -> Turn:
 
 
 def offer_choices(
-    ctx: TurnContext, text: str, buttons: Sequence[Button], intent: IntentId, confidence: float = 1.0
+    ctx: TurnContext,
+    text: str,
+    buttons: Sequence[Button],
+    intent: IntentId,
+    confidence: float = 1.0,
+    *,
+    yes: str | None = None,
 ) -> Turn:
     """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
 
-    The buttons' payloads are kept in the choice state: on the next turn the worker's number acts exactly
-    as a tap on that button would (dialogue._resume_choice), clarify's FAQ choices included.
+    The buttons' payloads and labels are kept in the choice state: on the next turn the worker's number, or
+    the button's label typed out, acts exactly as a tap on that button would (dialogue._resume_choice),
+    clarify's FAQ choices included. `yes`: the payload a plain "好" / "要" stands for (a yes-or-no offer).
     """
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
         form=PendingKind.CHOICE,
-        slots={"options": [button.payload for button in buttons], "story": ctx.words[:1000]},
+        slots={
+            "options": [button.payload for button in buttons],
+            "labels": [button.label for button in buttons],
+            "yes": yes,
+            "story": ctx.words[:1000],
+        },
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )

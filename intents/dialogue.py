@@ -265,12 +265,18 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     """"2" or "第二个" after numbered choices acts like tapping that button; anything else is read afresh."""
     # Cleared before acting: the choice may start a form of its own (an event signup).
     options = [str(option) for option in ctx.state.slots.get("options", [])]
+    labels = [fold(str(label)) for label in ctx.state.slots.get("labels", [])]
+    yes = ctx.state.slots.get("yes")
     ctx.story = str(ctx.state.slots.get("story", ""))  # the facts told before the choices go on with it
     dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
     folded = fold(text)
     ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
     number = ordinals.index(folded) + 1 if folded in ordinals else None
     number = number or (parse_chinese(folded) if len(folded) <= 2 else None)
+    if number is None and folded in labels:  # the button's label typed out ("排候补")
+        number = labels.index(folded) + 1
+    if number is None and isinstance(yes, str) and folded in fold_all(ctx.kb.words.get("choice_yes", ())):
+        return _on_payload(yes, ctx)
     if number is None or not 1 <= number <= len(options):
         return None
     option = options[number - 1]

@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from intents import payloads
+from intents.clarify import offer_choices
 from intents.context import TurnContext
 from intents.event_text import EventText
 from intents.forms.answers import employer_in, looks_like_question, name_in, parse_name, parse_phone
@@ -159,11 +160,14 @@ def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0, *, wai
         return Turn(Reply(result_text(event, already, ctx, existing.member), intent, confidence))
     if event.taken >= event.capacity and not waitlist_ok:
         when = EventText(ctx.kb, ctx.policy, ctx.now).when(event)
+        waitlist = payloads.event("waitlist", event.id)
         buttons = (
-            Button(ctx.say("event_waitlist_button"), payloads.event("waitlist", event.id)),
+            Button(ctx.say("event_waitlist_button"), waitlist),
             Button(ctx.say("event_other_button"), payloads.menu(ctx.say("event_other_question"))),
         )
-        return Turn(Reply(ctx.say("event_full_first", title=event.title, when=when), intent, confidence, buttons))
+        full = ctx.say("event_full_first", title=event.title, when=when)
+        # Typed answers work as taps: "1", "排候补", "好" / "候补吧" (the yes stands for the waitlist).
+        return offer_choices(ctx, full, buttons, intent, confidence, yes=waitlist)
     text = EventText(ctx.kb, ctx.policy, ctx.now)
     initial: dict[str, Any] = {"event_id": event.id}
     user = ctx.user
