@@ -1,0 +1,29 @@
+"""Questions and stories from probing the running bot as a worker would use it: each failed before its fix."""
+
+from __future__ import annotations
+
+from bot.app import Services
+from intents import IntentId
+from tests.support.conversation import Conversation
+
+
+def test_asking_whether_mediation_costs_money_is_answered_not_taken_as_an_application(worker: Conversation) -> None:
+    reply = worker.say("那调解要钱吗")
+    assert reply.intent == IntentId.WAGE_ARREARS
+    assert "不收" in reply.text and "单位叫什么" not in reply.text
+    assert "现在申请调解" in [button.label for button in reply.buttons]
+    assert "单位叫什么" in worker.say("好").text  # the offer stands: "好" starts the intake
+
+
+def test_a_crew_owed_wages_told_as_a_story_starts_the_intake(worker: Conversation) -> None:
+    reply = worker.say("包工头老李欠了我们十几个人的工资，我的八千块一直没给，过年回不了家了，电话13900001111")
+    assert reply.intent == IntentId.WAGE_ARREARS
+    assert "登记欠薪调解" in reply.text
+    assert "手机号" not in reply.text
+
+
+def test_no_case_yet_does_not_promise_a_list_below(services: Services) -> None:
+    reply = Conversation(services, "nocase").say("我的调解办到哪一步了")
+    assert reply.intent == IntentId.CASE_STATUS
+    assert "还没有欠薪调解案件" in reply.text
+    assert "下面是" not in reply.text
