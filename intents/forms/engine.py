@@ -79,8 +79,17 @@ def _is(text: str, ctx: TurnContext, key: str) -> bool:
 
 
 def is_cancel(text: str, ctx: TurnContext) -> bool:
-    """True when the whole message is a way of saying "leave this" (算了, 取消, 不办了 …)."""
-    return _is(text, ctx, "cancel")
+    """True when the whole message is a way of saying "leave this" (算了, 取消, 不办了 …), however many times
+    and with whatever small words around it ("算了算了", "算了，不报了", "那还是算了吧")."""
+    if _is(text, ctx, "cancel"):
+        return True
+    rest = fold(text)
+    words = sorted({*ctx.kb.words.get("cancel", ()), *ctx.kb.words.get("cancel_more", ())}, key=len, reverse=True)
+    if not any(word in rest for word in words):
+        return False
+    for word in (*words, *ctx.kb.words.get("cancel_filler", ())):
+        rest = rest.replace(fold(word), "")
+    return not rest
 
 
 def parse_confirm(text: str, ctx: TurnContext) -> bool | None:

@@ -146,6 +146,8 @@ def sign_up_by_name(text: str, ctx: TurnContext) -> Turn | None:
     folded = fold(text)
     if not any(word in folded for word in ctx.kb.words.get("event_signup_words", ())):
         return None
+    if any(word in folded for word in ctx.kb.words.get("event_leave_words", ())):
+        return None  # "取消我的健步走报名": the matcher's cancel answer decides
     open_now = events.open_events(session=ctx.session, now=ctx.now)
     queries = [query for query in _query(text, ctx) if len(query) >= 2]
     found = [

@@ -3,7 +3,10 @@ named at the summary, the facts of a later question given early; found by probin
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app import Services
+from intents import IntentId
 from tests.support.conversation import Conversation
 from tests.support.events import add_demo_events
 
@@ -89,3 +92,31 @@ def test_the_whole_contact_in_one_answer_signs_up(any_services: Services) -> Non
     assert "姓名" in worker.say("报名健步走").text
     reply = worker.say("我叫李四，电话13600003333，在朝阳区安达物业公司上班")
     assert "姓名" not in reply.text and "手机号" not in reply.text and "哪个单位" not in reply.text
+
+
+@pytest.mark.parametrize("leave", ["算了算了", "算了，不报了", "不报了", "那还是算了吧", "我不想填了"])
+def test_leaving_a_form_in_ones_own_words(services: Services, leave: str) -> None:
+    add_demo_events(services)
+    worker = Conversation(services, "p8")
+    assert "姓名" in worker.say("报名健步走").text
+    left = worker.say(leave)
+    assert "没有保存" in left.text
+    assert "还没有报名" in worker.say("我报了哪些活动").text
+
+
+def test_a_story_that_says_算了_is_still_an_answer(any_services: Services) -> None:
+    worker = _intake(any_services, "p9")
+    assert "在哪里" in worker.say("北京鑫达装饰有限公司").text
+    assert "在哪里" not in worker.say("朝阳区建国路88号").text
+    for answer in ("张三", "13812345678", "两万三", "三个月", "1", "没签", "工资条", "已经离职了"):
+        worker.say(answer)
+    assert "请核对" in worker.say("老板说算了吧，让我别要了").text
+
+
+@pytest.mark.parametrize("text", ["取消我的健步走报名", "取消我的健步走報名"])
+def test_cancelling_a_signup_never_starts_one(services: Services, text: str) -> None:
+    add_demo_events(services)
+    worker = Conversation(services, "p10")
+    reply = worker.say(text)
+    assert reply.intent == IntentId.EVENT_CANCEL
+    assert "姓名" not in reply.text
