@@ -413,5 +413,9 @@ def describe_active(ctx: TurnContext, forms: Mapping[str, Form]) -> str | None:
     if form is None or (state.expires_at is not None and state.expires_at <= ctx.now):
         return None
     slot = _next_slot(form, state.slots)
+    title = ctx.say(form.title_key)
+    if slot is not None and slot.name == CONFIRM_SLOT and _editable(form, state.slots):
+        # A summary would fill a phone screen: one line instead.
+        return ctx.say("form_active_confirm", title=title)
     question = _prompt(slot, state.slots, ctx) if slot is not None else ""
-    return ctx.say("form_active", title=ctx.say(form.title_key), question=question)
+    return ctx.say("form_active", title=title, question=question)

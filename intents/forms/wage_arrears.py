@@ -87,9 +87,15 @@ def _period(text: str, ctx: TurnContext) -> str | None:
     return value[:120]
 
 
-def _period_in(text: str, _ctx: TurnContext) -> str | None:
-    found = _PERIOD.search(clean(text).replace(" ", ""))
-    return found.group(0) if found else None
+def _period_in(text: str, ctx: TurnContext) -> str | None:
+    # "干了四个月" is how long the worker has worked there, not how long the wages are owed.
+    compact = clean(text).replace(" ", "")
+    tenure = ctx.kb.words.get("tenure_words", ())
+    for found in _PERIOD.finditer(compact):
+        before = compact[max(0, found.start() - 4) : found.start()]
+        if not any(before.endswith(word) for word in tenure):
+            return found.group(0)
+    return None
 
 
 def _workers(text: str, ctx: TurnContext) -> int | None:

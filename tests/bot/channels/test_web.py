@@ -167,3 +167,12 @@ def test_the_history_is_the_verified_visitors_own_and_nobody_elses(any_services:
     assert history["active"].startswith("您正在填写欠薪调解登记")
     assert empty == {"messages": [], "active": None}
     assert forged == [{"messages": [], "active": None}] * 2
+
+
+def test_the_form_line_at_a_summary_is_one_short_line(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        client.post("/api/chat", json={"text": "我在宏达服装厂，老板拖欠我9000元工资，我电话13912345678"})
+        for answer in ("朝阳区建国路88号", "王芳", "三个月", "1", "没签", "考勤记录", "还在干", "没有"):
+            body = client.post("/api/chat", json={"text": answer}).json()
+    assert "请核对" in body["reply"]
+    assert body["active"].startswith("您正在填写欠薪调解登记") and len(body["active"]) < 60

@@ -120,3 +120,12 @@ def test_cancelling_a_signup_never_starts_one(services: Services, text: str) -> 
     reply = worker.say(text)
     assert reply.intent == IntentId.EVENT_CANCEL
     assert "姓名" not in reply.text
+
+
+def test_time_worked_is_not_taken_as_time_owed(any_services: Services) -> None:
+    worker = Conversation(any_services, "p11")
+    first = worker.say("我在宏达服装厂干了四个月，老板拖欠我9000元工资一直不给，我电话13912345678")
+    assert "登记欠薪调解" in first.text
+    for answer in ("朝阳区建国路88号", "王芳"):
+        reply = worker.say(answer)
+    assert "哪段时间" in reply.text  # the period is asked, not taken from 干了四个月
