@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from intents import payloads
 from intents.context import TurnContext
@@ -81,12 +82,14 @@ def offer_choices(
     confidence: float = 1.0,
     *,
     yes: str | None = None,
+    moments: Sequence[datetime] = (),
 ) -> Turn:
     """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
 
     The buttons' payloads and labels are kept in the choice state: on the next turn the worker's number, or
     the button's label typed out, acts exactly as a tap on that button would (dialogue._resume_choice),
     clarify's FAQ choices included. `yes`: the payload a plain "好" / "要" stands for (a yes-or-no offer).
+    `moments`: the time each choice stands for, so "周三下午三点" picks it (appointment times).
     """
     dialogue_state.start_form(
         session=ctx.session,
@@ -96,6 +99,8 @@ def offer_choices(
             "options": [button.payload for button in buttons],
             "labels": [button.label for button in buttons],
             "yes": yes,
+            "moments": [moment.isoformat() for moment in moments],
+            "intent": intent.value,
             "story": ctx.words[:1000],
         },
         expires_at=ctx.now + ctx.policy.form_idle,

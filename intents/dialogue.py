@@ -9,16 +9,18 @@ margin → skill → clarify or "not understood" (twice in a row: a ticket for a
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from intents import payloads, tickets
 from intents.calculate import calculation_turn
-from intents.clarify import clarify, not_understood, with_second_topic
+from intents.clarify import clarify, not_understood, offer_choices, with_second_topic
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
 from intents.forms import FORMS, Form, continue_form, form_payload
 from intents.forms.engine import Interrupt, pause_for
 from intents.ids import IntentId
 from intents.matcher import Candidate
+from intents.named_time import named_time
 from intents.normalize import clean, fold, fold_all, normalize
 from intents.payloads import PayloadKind
 from intents.pending import Pending, PendingKind
@@ -30,7 +32,7 @@ from intents.skills.events import event_payload, sign_up_by_name
 from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
-from intents.turn import Reply, Turn
+from intents.turn import Button, Reply, Turn
 from intents.understand import lacks_labour_evidence, story_turn
 from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state, messages
@@ -265,8 +267,11 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     """"2" or "第二个" after numbered choices acts like tapping that button; anything else is read afresh."""
     # Cleared before acting: the choice may start a form of its own (an event signup).
     options = [str(option) for option in ctx.state.slots.get("options", [])]
-    labels = [fold(str(label)) for label in ctx.state.slots.get("labels", [])]
+    raw_labels = [str(label) for label in ctx.state.slots.get("labels", [])]
+    labels = [fold(label) for label in raw_labels]
     yes = ctx.state.slots.get("yes")
+    moments = [datetime.fromisoformat(str(moment)) for moment in ctx.state.slots.get("moments", [])]
+    intent = str(ctx.state.slots.get("intent", IntentId.HELP.value))
     ctx.story = str(ctx.state.slots.get("story", ""))  # the facts told before the choices go on with it
     dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
     folded = fold(text)
@@ -277,12 +282,37 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
         number = labels.index(folded) + 1
     if number is None and isinstance(yes, str) and folded in fold_all(ctx.kb.words.get("choice_yes", ())):
         return _on_payload(yes, ctx)
+    if number is None and moments and len(moments) == len(options) == len(raw_labels):
+        return _choice_by_time(text, options, raw_labels, moments, IntentId(intent), ctx)
     if number is None or not 1 <= number <= len(options):
         return None
     option = options[number - 1]
     if payloads.parse(option) is None:  # a choice stored before choices kept payloads: a bare entry id
         return _answer_entry_with_skill(option, ctx)
     return _on_payload(option, ctx)
+
+
+TIME_PICK_CHARS = 16  # "周三下午三点那个吧" fits; a story that mentions a time does not
+
+
+def _choice_by_time(
+    text: str, options: list[str], labels: list[str], moments: list[datetime], intent: IntentId, ctx: TurnContext
+) -> Turn | None:
+    """"周三下午三点" among offered times: the one it fits is tapped; several or none are offered again."""
+    named = named_time(text, ctx)
+    if named is None or len(fold(text)) > TIME_PICK_CHARS:  # a long message is a new question, not a pick
+        return None
+    tz = ctx.policy.timezone
+    fits = [index for index, moment in enumerate(moments) if named.fits(moment.astimezone(tz))]
+    if len(fits) == 1:
+        return _on_payload(options[fits[0]], ctx)
+    kept = fits or list(range(len(options)))
+    key = "choice_time_several" if fits else "choice_time_none"
+    lines = [ctx.say("choice_line", number=number, title=labels[index]) for number, index in enumerate(kept, 1)]
+    buttons = [Button(labels[index], options[index]) for index in kept]
+    return offer_choices(
+        ctx, "\n".join([ctx.say(key), *lines]), buttons, intent, moments=[moments[index] for index in kept]
+    )
 
 
 def _resume_offer(ctx: TurnContext, text: str) -> Turn | None:

@@ -88,9 +88,11 @@ def _period(text: str, ctx: TurnContext) -> str | None:
 
 
 def _period_in(text: str, ctx: TurnContext) -> str | None:
-    # "干了四个月" is how long the worker has worked there, not how long the wages are owed.
+    # "干了四个月" is how long the worker has worked there, not how long the wages are owed — unless nothing
+    # was ever paid ("干了三个月活一分钱没给").
     compact = clean(text).replace(" ", "")
-    tenure = ctx.kb.words.get("tenure_words", ())
+    paid_nothing = _mentions(fold(text), ctx, "paid_nothing")
+    tenure = () if paid_nothing else ctx.kb.words.get("tenure_words", ())
     for found in _PERIOD.finditer(compact):
         before = compact[max(0, found.start() - 4) : found.start()]
         if not any(before.endswith(word) for word in tenure):

@@ -121,7 +121,8 @@ def _times(service: Bookable, ctx: TurnContext, action: str, lead: str = "", mov
     ids = (moving,) if moving is not None else ()
     buttons = [Button(_when(slot, ctx), payloads.appointment(action, *ids, slot.id)) for slot in free]
     intro = ctx.say("appt_pick_time", name=service.name, minutes=service.minutes, place=service.place)
-    return offer_choices(ctx, lead + "\n".join([intro, *lines]), buttons, INTENT)
+    moments = [slot.starts_at for slot in free]
+    return offer_choices(ctx, lead + "\n".join([intro, *lines]), buttons, INTENT, moments=moments)
 
 
 def _already(pair: tuple[Appointment, AppointmentSlot], ctx: TurnContext) -> Turn:

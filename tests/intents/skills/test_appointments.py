@@ -87,3 +87,23 @@ def test_staff_publish_a_time_and_see_who_booked(services: Services) -> None:
     assert "11月26日（周四）10:00｜心理咨询｜已约" in listing.text
     assert "空闲" in listing.text
     assert "发布一个预约时间" in Conversation(services, "9001", "telegram").say("/slot").text
+
+
+def test_a_time_is_picked_by_saying_it(any_services: Services) -> None:
+    worker = Conversation(any_services, "appt-said")
+    times = worker.say("我想预约律师")
+    both = worker.say("周三下午三点那个")  # every Wednesday at 15:00 is offered again
+    assert "都对得上" in both.text
+    assert _labels(both) == [label for label in _labels(times) if label.endswith("15:00")]
+    assert "12月2日（周三）15:00" in _labels(both)
+    booked = worker.say("2号那个")
+    assert "约好了" in booked.text and "12月2日（周三）15:00" in booked.text
+
+
+def test_a_time_said_outright_books_it_and_a_time_not_offered_is_said_so(services: Services) -> None:
+    worker = Conversation(services, "appt-said-2")
+    times = worker.say("我想预约律师")
+    none = worker.say("周五上午十点行不行")
+    assert "没有空" in none.text and _labels(none) == _labels(times)
+    booked = worker.say("那就25号下午两点吧")
+    assert "约好了" in booked.text and "11月25日（周三）14:00" in booked.text
