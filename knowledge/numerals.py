@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _DIGITS = {
     "零": 0,
@@ -106,9 +107,9 @@ def quantities(text: str) -> set[tuple[float, str]]:
     """The quantities a text states, as (value, unit class): 1.5倍 and 百分之一百五十 both give (150, percent).
 
     Article numbers (第四十四条) are not quantities. Used by `kb check` to prove an answer's numbers
-    come from the articles it cites.
+    come from the articles it cites. Full-width digits and signs (２０％, in some law texts) count as ASCII.
     """
-    text = _ARTICLE_NUMBER.sub(" ", text)
+    text = _ARTICLE_NUMBER.sub(" ", unicodedata.normalize("NFKC", text))
     found: set[tuple[float, str]] = set()
     for match in _QUANTITY.finditer(text):
         if match.group(1) is not None:
