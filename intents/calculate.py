@@ -17,6 +17,7 @@ from intents.forms.calculation import (
     MaternityForm,
     OvertimeForm,
     SeveranceForm,
+    calculator_lead,
 )
 from intents.normalize import fold, fold_all
 from intents.turn import Turn
@@ -65,4 +66,4 @@ def calculation_turn(text: str, ctx: TurnContext) -> Turn | None:
     form = calculator_for(text, ctx)
     if form is None:
         return None
-    return start_form(form, ctx, text, lead=ctx.say("calc_lead"))
+    return start_form(form, ctx, text, lead=calculator_lead(form.name, text, ctx))

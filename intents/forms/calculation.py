@@ -465,3 +465,17 @@ CALCULATOR_FORMS = (
     InjuryForm(),
     MaternityForm(),
 )
+
+
+def calculator_lead(form: str, text: str, ctx: TurnContext) -> str:
+    """What a calculator says before its first question.
+
+    When the first message already settles the rule ("我是七级伤残能赔多少"), the worker reads it at once (13
+    months of 本人工资) before being asked for the wage: a worker who stops there still has the answer.
+    """
+    if form == InjuryForm.name:
+        level = reading.disability_level(text)
+        if level is not None:
+            months = Rules.from_constants(ctx.kb.constants).injury_grant_months(level)
+            return ctx.say("calc_lead_injury_level", level=level, months=plain(months))
+    return ctx.say("calc_lead")

@@ -115,11 +115,18 @@ def test_untaken_leave_pay(worker: Conversation) -> None:
 
 def test_injury_grant_and_deadlines(worker: Conversation) -> None:
     reply = worker.say("工伤评了九级伤残，能赔多少")
+    assert "9个月的本人工资" in reply.text  # the rule at once, before the question about the wage
     assert "十二个月" in reply.text
     result = worker.say("五千")
     assert "45,000元" in result.text
     assert "30日内" in result.text and "1年内" in result.text
     assert "《工伤保险条例》第十七条" in result.text
+
+
+def test_a_level_not_yet_assessed_gets_no_rule_before_the_questions(worker: Conversation) -> None:
+    reply = worker.say("工伤了帮我算算能赔多少钱")
+    assert "个月的本人工资" not in reply.text
+    assert "几级伤残" in reply.text
 
 
 def test_maternity_with_twins(worker: Conversation) -> None:
