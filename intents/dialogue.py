@@ -32,7 +32,7 @@ from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
-from intents.understand import lacks_labour_evidence, story_turn
+from intents.understand import lacks_labour_evidence, story_turn, topic_turn
 from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
@@ -146,10 +146,10 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
-    return _decide(candidates, ctx)
+    return _decide(text, candidates, ctx)
 
 
-def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
+def _decide(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn:
     """Answer, offer choices or say "not understood", from the ranked entries.
 
     Intents vote: an intent's weight is its best entry's score plus `intent_vote` times its second-best
@@ -158,10 +158,11 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     contact card or a greeting); the best of the winning intent answers when that intent leads the other
     answerable ones by the margin, or else the best single entry when it leads the others' best by the margin.
     A menu is left for topics genuinely close; a close second topic comes as a button beside the answer.
+    A work story that answers neither way but is about a topic with an overview entry (an injury) gets it.
     """
     policy = ctx.policy
     if not candidates or candidates[0].score < policy.floor:
-        return not_understood(ctx, candidates[0].score if candidates else 0.0)
+        return topic_turn(text, candidates, ctx) or not_understood(ctx, candidates[0].score if candidates else 0.0)
     by_intent: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         by_intent.setdefault(candidate.entry.intent, []).append(candidate)
@@ -181,7 +182,7 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
             turn = SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
             return with_second_topic(turn, best, candidates, ctx)
         candidates = [best] + [candidate for candidate in candidates if candidate is not best]
-    return clarify(ctx, candidates)
+    return topic_turn(text, candidates, ctx) or clarify(ctx, candidates)
 
 
 def _score(candidate: Candidate) -> float:

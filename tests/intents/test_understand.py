@@ -118,3 +118,41 @@ def test_a_court_freezing_a_debtors_account_is_not_labour_law(worker: Conversati
     reply = worker.say("对方欠我的钱法院已经判了，现在冻结了他的银行卡，钱什么时候能到我手里")
     assert reply.intent == IntentId.OUT_OF_SCOPE
     assert "12348" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在工地从脚手架上摔下来，小腿骨折了",
+        "车间里冲床砸到我两根手指，现在缝了针在家",
+    ],
+)
+def test_an_injury_told_without_a_clear_question_gets_the_first_steps(worker: Conversation, text: str) -> None:
+    reply = worker.say(text)
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "工伤认定" in reply.text and "1年内" in reply.text  # the route and its deadline
+    assert "停工留薪" in reply.text
+
+
+def test_an_injury_outside_work_is_not_told_the_work_injury_steps(worker: Conversation) -> None:
+    reply = worker.say("孩子在学校摔伤了")
+    assert "停工留薪" not in reply.text
+
+
+def test_the_injury_decision_is_followed_by_the_assessment(worker: Conversation) -> None:
+    reply = worker.say("工伤认定书下来了，接下来要干嘛")
+    assert reply.answered
+    assert "劳动能力鉴定" in reply.text
+
+
+def test_work_stopped_for_lack_of_orders_still_has_a_wage_rule(worker: Conversation) -> None:
+    reply = worker.say("厂里没订单停工一个多月了，老板说停工期间不发工资，这样行吗")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "工资支付周期" in reply.text and "最低工资" in reply.text
+    assert "《工资支付暂行规定》第十二条" in reply.text
+
+
+def test_an_employer_who_will_not_let_a_worker_leave(worker: Conversation) -> None:
+    reply = worker.say("交了辞职信，主管说过完旺季才准我走，可以这样吗")
+    assert reply.answered
+    assert "提前三十日" in reply.text
