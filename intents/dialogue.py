@@ -32,7 +32,7 @@ from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
-from intents.understand import lacks_labour_evidence, story_turn, topic_turn
+from intents.understand import founded, lacks_labour_evidence, story_turn, topic_turn
 from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
@@ -143,7 +143,7 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     calculated = calculation_turn(text, ctx)  # "干了五年，月薪八千，能赔多少": the worker's own numbers
     if calculated is not None:
         return calculated
-    candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    candidates = founded(text, ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5)), ctx)
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
     return _decide(text, candidates, ctx)

@@ -98,3 +98,18 @@ def topic_turn(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn
         return None
     confidence = candidates[0].score if candidates else 0.0
     return SKILLS[IntentId(entry.intent)].respond(Candidate(entry, confidence, entry.phrasings[0]), ctx)
+
+
+def founded(text: str, candidates: list[Candidate], ctx: TurnContext) -> list[Candidate]:
+    """The candidates without another field's pointer whose field the message never mentions.
+
+    The pointer entries (housing, debt … → 12348) are chosen by concepts (`other_domain`); matched on stray
+    words of a work story ("今天说15日发，明天说5日发") they would send a worker with unpaid wages away.
+    """
+    pointers = {entry: domain for domain, entry in ctx.kb.domain_entries.items()}
+    domains = ctx.matcher.read(text).domains
+    return [
+        candidate
+        for candidate in candidates
+        if candidate.entry.id not in pointers or domains.get(pointers[candidate.entry.id], 0.0) > 0
+    ]

@@ -156,3 +156,10 @@ def test_an_employer_who_will_not_let_a_worker_leave(worker: Conversation) -> No
     reply = worker.say("交了辞职信，主管说过完旺季才准我走，可以这样吗")
     assert reply.answered
     assert "提前三十日" in reply.text
+
+
+def test_wages_put_off_from_day_to_day_get_the_routes_not_a_pointer_elsewhere(worker: Conversation) -> None:
+    reply = worker.say("在小饭馆打工两个多月，工资迟迟不发，老板今天推明天，明天推后天，我该怎么办")
+    assert reply.intent == IntentId.WAGE_ARREARS and reply.answered
+    assert "12348" not in reply.text
+    assert "劳动仲裁" in reply.text or "调解" in reply.text
