@@ -163,3 +163,9 @@ def test_wages_put_off_from_day_to_day_get_the_routes_not_a_pointer_elsewhere(wo
     assert reply.intent == IntentId.WAGE_ARREARS and reply.answered
     assert "12348" not in reply.text
     assert "劳动仲裁" in reply.text or "调解" in reply.text
+
+
+def test_a_seniority_buyout_is_measured_against_economic_compensation(worker: Conversation) -> None:
+    reply = worker.say("厂里改制要买断我们的工龄，一年才给几百块，这样合理吗")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "每满一年支付一个月工资" in reply.text
