@@ -88,10 +88,11 @@ def topic_turn(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn
 
     "在工地从架子上摔下来，腿骨折了" asks nothing a single entry answers, yet every injured worker needs the same
     first steps (认定 within the deadline, wages while healing, assessment); a menu or 没看懂 helps no one. Only
-    a story that names the job (WORK_SIGN) qualifies: "孩子在学校摔伤了" is not a work injury.
+    a story that names the job (a work concept: job, boss, workplace) qualifies: "孩子在学校摔伤了" is not a
+    work injury.
     """
     reading = ctx.matcher.read(text)
-    if WORK_SIGN not in reading.concepts:
+    if not ctx.matcher.work_concepts & set(reading.concepts):
         return None
     entry = ctx.kb.entry(ctx.matcher.concepts.topic_answer(reading.concepts) or "")
     if entry is None:
