@@ -139,25 +139,6 @@ def test_an_injury_outside_work_is_not_told_the_work_injury_steps(worker: Conver
     assert "停工留薪" not in reply.text
 
 
-def test_the_injury_decision_is_followed_by_the_assessment(worker: Conversation) -> None:
-    reply = worker.say("工伤认定书下来了，接下来要干嘛")
-    assert reply.answered
-    assert "劳动能力鉴定" in reply.text
-
-
-def test_work_stopped_for_lack_of_orders_still_has_a_wage_rule(worker: Conversation) -> None:
-    reply = worker.say("厂里没订单停工一个多月了，老板说停工期间不发工资，这样行吗")
-    assert reply.intent == IntentId.LABOR_LAW and reply.answered
-    assert "工资支付周期" in reply.text and "最低工资" in reply.text
-    assert "《工资支付暂行规定》第十二条" in reply.text
-
-
-def test_an_employer_who_will_not_let_a_worker_leave(worker: Conversation) -> None:
-    reply = worker.say("交了辞职信，主管说过完旺季才准我走，可以这样吗")
-    assert reply.answered
-    assert "提前三十日" in reply.text
-
-
 def test_wages_put_off_from_day_to_day_get_the_routes_not_a_pointer_elsewhere(worker: Conversation) -> None:
     reply = worker.say("在小饭馆打工两个多月，工资迟迟不发，老板今天推明天，明天推后天，我该怎么办")
     assert reply.intent == IntentId.WAGE_ARREARS and reply.answered
@@ -165,7 +146,24 @@ def test_wages_put_off_from_day_to_day_get_the_routes_not_a_pointer_elsewhere(wo
     assert "劳动仲裁" in reply.text or "调解" in reply.text
 
 
-def test_a_seniority_buyout_is_measured_against_economic_compensation(worker: Conversation) -> None:
-    reply = worker.say("厂里改制要买断我们的工龄，一年才给几百块，这样合理吗")
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # after the injury decision comes the assessment
+        ("工伤认定书下来了，接下来要干嘛", ["劳动能力鉴定"]),
+        # work stopped for lack of orders still has a wage rule
+        (
+            "厂里没订单停工一个多月了，老板说停工期间不发工资，这样行吗",
+            ["工资支付周期", "最低工资", "《工资支付暂行规定》第十二条"],
+        ),
+        # an employer who will not let a worker leave
+        ("交了辞职信，主管说过完旺季才准我走，可以这样吗", ["提前三十日"]),
+        # a seniority buyout is measured against economic compensation
+        ("厂里改制要买断我们的工龄，一年才给几百块，这样合理吗", ["每满一年支付一个月工资"]),
+    ],
+    ids=["injury-decision", "work-stopped", "not-let-go", "seniority-buyout"],
+)
+def test_a_story_gets_the_fact_its_worker_needs(worker: Conversation, text: str, facts: list[str]) -> None:
+    reply = worker.say(text)
     assert reply.intent == IntentId.LABOR_LAW and reply.answered
-    assert "每满一年支付一个月工资" in reply.text
+    assert [fact for fact in facts if fact not in reply.text] == []
