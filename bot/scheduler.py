@@ -47,7 +47,7 @@ from intents.context import render
 from intents.event_text import queue_reminders
 from intents.outbox import write as write_outbox
 from intents.turn import OutboxItem
-from storage import dialogue_state, events, reminders, session_scope
+from storage import dialogue_state, events, meetings, reminders, session_scope
 from storage.models import RoutineReminder
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,10 @@ class Scheduler:
     def send_routine_reminders(self) -> str:
         """Remind every attendee of each meeting whose reminder time has come; repeat unacknowledged ones."""
         now = self.now()
-        due = self.plan.due(now)
+        start, end = self.plan.window(now)
+        with session_scope(self.services.engine) as session:
+            moves = meetings.moves_between(session=session, start=start, end=end)
+        due = self.plan.due(now, moves)
         packs = {
             item.key: self._pack(item) for item in due if item.routine.with_figures and self._unsent(item)
         }
@@ -364,6 +367,8 @@ class Scheduler:
             holiday = self._say(f"holiday_{item.delay_reason}")
             day = self._say("routine_date", month=local.month, day=local.day)
             notes.append(self._say("routine_delayed", holiday=holiday, date=day))
+        if item.moved_from is not None:
+            notes.append(self._say("routine_moved", usual=self._when(item.moved_from), reason=item.move_reason))
         if pack:
             notes.append(pack)
         return self._say(
