@@ -13,7 +13,7 @@ from bot.app import Services
 from bot.scheduler import Scheduler
 from storage import session_scope
 from storage.models import Outbox, StaffAudit
-from tests.bot.console.conftest import csrf_of
+from tests.bot.console.conftest import PASSWORDS, csrf_of, sign_in
 from tests.support.clock import SHANGHAI, FixedClock
 from tests.support.live_server import LiveServer
 
@@ -125,8 +125,8 @@ def test_the_meetings_page_marks_make_up_days_and_a_moved_meeting_is_reminded_wi
 ) -> None:
     page = wang.get("/staff/meetings").text
     assert "晨会" in page and "政治业务学习" in page and "月例会" in page
-    # The Tuesday study of 12-01 moves to Wednesday 12-02 15:00.
-    usual = datetime(2026, 12, 1, 15, 0, tzinfo=SHANGHAI)
+    # The Tuesday study of 12-01 14:30 moves to Wednesday 12-02 15:00.
+    usual = datetime(2026, 12, 1, 14, 30, tzinfo=SHANGHAI)
     study = next(line for line in page.split('name="usual_at" value="')[1:] if line.startswith(usual.isoformat()))
     assert study
     moved = wang.post("/staff/meetings/move", data={
@@ -139,31 +139,35 @@ def test_the_meetings_page_marks_make_up_days_and_a_moved_meeting_is_reminded_wi
         "moved_to": "2026-12-03T15:00", "reason": "",
     })
     assert "请写上原因" in refused.text
-    clock.current = datetime(2026, 12, 2, 14, 0, tzinfo=SHANGHAI)
-    scheduler = Scheduler(services)
-    scheduler.send_routine_reminders()
+    clock.current = datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI)  # the usual reminder time: nothing for it
+    Scheduler(services).send_routine_reminders()
+    assert not [row for row in _outbox(services, "routine_reminder") if "政治业务学习" in row.text]
+    clock.current = datetime(2026, 12, 2, 14, 10, tzinfo=SHANGHAI)
+    Scheduler(services).send_routine_reminders()
     study_reminders = [row for row in _outbox(services, "routine_reminder") if "政治业务学习" in row.text]
     assert study_reminders and all("区总工会12月1日下午开会" in row.text for row in study_reminders)
     assert all("12月2日" in row.text for row in study_reminders)
 
 
 def test_moving_a_meeting_already_reminded_tells_those_reminded(
-    wang: httpx.Client, services: Services, clock: FixedClock
+    server: LiveServer, services: Services, clock: FixedClock
 ) -> None:
-    clock.current = datetime(2026, 12, 1, 14, 0, tzinfo=SHANGHAI)
+    clock.current = datetime(2026, 12, 1, 13, 45, tzinfo=SHANGHAI)
     Scheduler(services).send_routine_reminders()
     reminded = [row for row in _outbox(services, "routine_reminder") if "政治业务学习" in row.text]
     assert reminded
-    page = wang.get("/staff/meetings").text
-    wang.post("/staff/meetings/move", data={
-        "csrf": csrf_of(page), "routine": "weekly_study",
-        "usual_at": datetime(2026, 12, 1, 15, 0, tzinfo=SHANGHAI).isoformat(),
-        "moved_to": "2026-12-01T16:30", "reason": "会议室漏水",
-    })
+    with httpx.Client(base_url=server.url, follow_redirects=True) as wang:
+        sign_in(wang, "wang", PASSWORDS["wang"])
+        page = wang.get("/staff/meetings").text
+        wang.post("/staff/meetings/move", data={
+            "csrf": csrf_of(page), "routine": "weekly_study",
+            "usual_at": datetime(2026, 12, 1, 14, 30, tzinfo=SHANGHAI).isoformat(),
+            "moved_to": "2026-12-01T16:30", "reason": "会议室漏水",
+        })
     notices = _outbox(services, "routine_moved")
-    assert {row.user_id for row in notices} == {row.user_id for row in reminded}
+    assert {row.recipient for row in notices} == {row.recipient for row in reminded}
     assert all("16:30" in row.text and "会议室漏水" in row.text for row in notices)
-    clock.advance(minutes=30)
+    clock.advance(hours=2)
     Scheduler(services).send_routine_reminders()
     assert len([row for row in _outbox(services, "routine_reminder") if "16:30" in row.text]) == len(reminded)
 
