@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -15,6 +16,7 @@ from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
 from bot.live_knowledge import LiveKnowledge
 from intents import AidTier, DialoguePolicy, Matcher
+from intents.calculators import LocalFigure, LocalFigures
 from intents.context import DutyShift
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
@@ -72,6 +74,23 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        region=local_figures(settings),
+    )
+
+
+def local_figures(settings: Settings) -> LocalFigures:
+    """The calculators' local figures (config.toml [region]), each with its year and source."""
+    region = settings.region
+
+    def figure(name: str) -> LocalFigure:
+        value = getattr(region, name)
+        return LocalFigure(Decimal(str(value)), getattr(region, f"{name}_year"), getattr(region, f"{name}_source"))
+
+    return LocalFigures(
+        region=region.name,
+        average_monthly_wage=figure("average_monthly_wage"),
+        minimum_monthly_wage=figure("minimum_monthly_wage"),
+        maternity_extra_days=figure("maternity_extra_days"),
     )
 
 

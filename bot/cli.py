@@ -8,6 +8,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -66,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
     from bot.cli_staff import cmd_kb_export
 
     kb_export.set_defaults(handler=cmd_kb_export)
+    kb_review = kb_commands.add_parser(
+        "review", help="list the entries whose cited texts or local rules changed after their review date"
+    )
+    kb_review.set_defaults(handler=cmd_kb_review)
 
     ask.set_defaults(handler=cmd_ask)
     chat.set_defaults(handler=cmd_chat)
@@ -227,20 +232,47 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.app import load_kb
     from bot.config import load_settings
     from intents import IntentId
+    from intents.calculators import RULE_KEYS
     from intents.skills import ACTIONS
     from knowledge.check import check_knowledge
+    from knowledge.check_calculators import check_calculators
 
     settings = load_settings(args.config)
     kb = load_kb()
     problems = check_knowledge(
-        kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts(), valid_actions=ACTIONS
+        kb,
+        valid_intents={intent.value for intent in IntentId},
+        facts=settings.facts(),
+        valid_actions=ACTIONS,
+        local_rules=settings.local_rules_by_key(),
+        today=datetime.now(settings.tz).date(),
     )
+    problems += check_calculators(kb, required=RULE_KEYS)
     for problem in problems:
         print(problem, file=out)
     entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)
     status = f"{len(problems)} problem(s)" if problems else "ok"
-    print(f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws: {status}", file=out)
+    print(
+        f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws, "
+        f"{len(kb.constants)} calculator constants: {status}",
+        file=out,
+    )
     return 1 if problems else 0
+
+
+def cmd_kb_review(args: argparse.Namespace, out: TextIO) -> int:
+    """List the entries to read again (their texts changed after their review date); exit 0 either way."""
+    from bot.app import load_kb
+    from bot.config import load_settings
+    from knowledge.review import entries_to_review
+
+    settings = load_settings(args.config)
+    kb = load_kb()
+    items = entries_to_review(kb, settings.local_rules_by_key())
+    for item in items:
+        print(item, file=out)
+    print(f"kb review: {len(kb.entries)} entries, {len(items)} to review", file=out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

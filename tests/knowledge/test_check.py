@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +8,6 @@ from bot.config import Settings
 from intents import IntentId
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from knowledge.check import check_knowledge
-from knowledge.loader import DEFAULT_ROOT
 
 INTENTS = {intent.value for intent in IntentId}
 
@@ -27,15 +25,6 @@ def test_shipped_knowledge_base_is_large_enough(kb: KnowledgeBase) -> None:
     assert all(len(entry.phrasings) >= 4 for entry in kb.entries)
 
 
-@pytest.fixture
-def kb_copy(tmp_path: Path) -> Path:
-    root = tmp_path / "knowledge"
-    shutil.copytree(DEFAULT_ROOT, root, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
-    for faq in (root / "faq").glob("*.toml"):
-        faq.unlink()
-    return root
-
-
 def _problems(root: Path, entry: str, settings: Settings) -> list[str]:
     (root / "faq" / "test.toml").write_text(entry, encoding="utf-8")
     kb = load_knowledge(root)
@@ -46,6 +35,7 @@ ENTRY = """
 [[entry]]
 id = "overtime"
 intent = "labor_law"
+reviewed = 2026-11-30
 phrasings = ["加班费怎么算", "加班工资咋算", "平时加班给多少", "晚上加班钱怎么算"]
 answer = "{answer}"
 refs = [{refs}]
