@@ -184,6 +184,7 @@ def as_amendment(change: KnowledgeChange) -> Amendment:
         intent=change.intent or "",
         answer=change.answer or "",
         refs=tuple(change.refs),
+        reviewed=(change.reviewed_at or change.drafted_at).date(),
     )
 
 
