@@ -49,3 +49,46 @@ def test_a_staff_member_signs_in_on_a_phone_and_answers_a_ticket(server: LiveSer
                     page.screenshot(path=str(Path(shots) / f"{name}.png"))
         finally:
             browser.close()
+
+
+def test_a_staff_member_creates_an_event_on_a_phone_and_a_worker_who_signs_up_in_chat_appears(
+    server: LiveServer,
+) -> None:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    shots = os.environ.get("UNIONBOT_SCREENSHOTS")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+            page.goto(server.url + "/staff/events")
+            page.fill("#staff_id", "wang")
+            page.fill("#password", PASSWORDS["wang"])
+            page.click("#signin")
+            page.wait_for_url("**/staff/events")
+            page.click("#new-event")
+            page.fill("#title", "职工书法班")
+            page.fill("#aliases", "书法班")
+            page.fill("#starts_at", "2026-12-05T14:00")
+            page.fill("#place", "服务站二楼活动室")
+            page.fill("#capacity", "20")
+            page.fill("#description", "笔墨纸砚由工会准备")
+            page.click("#save-event")
+            page.wait_for_selector(".notice")
+            event_url = page.url
+            assert "还没有人报名" in page.inner_text("main")
+            with httpx.Client(base_url=server.url) as worker:
+                for text in ["报名书法班", "赵小红", "13700001111", "月坛商场", "同意"]:
+                    worker.post("/api/chat", json={"text": text})
+            page.goto(event_url)
+            assert "赵小红" in page.inner_text("#signups") and "13700001111" in page.inner_text("#signups")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            if shots:
+                page.screenshot(path=str(Path(shots) / "event.png"))
+            for name, path in [("events", "/staff/events"), ("meetings", "/staff/meetings"),
+                               ("report", "/staff/report/2026-11")]:
+                page.goto(server.url + path)
+                assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+                if shots:
+                    page.screenshot(path=str(Path(shots) / f"{name}.png"))
+        finally:
+            browser.close()

@@ -186,3 +186,18 @@ def test_the_monthly_pack_shows_any_month_and_downloads(server: LiveServer, wang
     assert wang.get("/staff/report/2027-01").status_code == 404  # not yet
     assert wang.get("/staff/report/2026-13").status_code == 404
     assert wang.get("/staff/report", params={"month": "<script>"}).status_code == 400
+
+
+def test_around_national_day_the_calendar_marks_days_off_the_make_up_saturday_and_the_late_monthly_meeting(
+    server: LiveServer, clock: FixedClock
+) -> None:
+    clock.current = datetime(2026, 9, 24, 10, 0, tzinfo=SHANGHAI)
+    with httpx.Client(base_url=server.url, follow_redirects=True) as staff:
+        sign_in(staff, "li", PASSWORDS["li"])
+        page = staff.get("/staff/meetings").text
+    days = {item.split("<strong>")[1][:5]: item for item in page.split("<li>")[1:]}
+    assert "放假" in days["09-25"] and "晨会" not in days["09-25"]  # mid-autumn, a Friday
+    assert "放假" in days["10-05"] and "晨会" not in days["10-05"]
+    assert "10-11" not in days  # a Sunday off like any other: not listed
+    assert "调休上班" in days["10-10"] and "晨会" in days["10-10"]  # a worked Saturday
+    assert "月例会" in days["10-08"] and "节后顺延" in days["10-08"]  # the first working day of October
