@@ -2,8 +2,8 @@
 
 `build_report` reads one month from the database; `render_markdown` writes what `python -m bot report` saves,
 `render_pack` the short version the monthly meeting's reminder carries, `render_chart` the PNG of inquiries
-per day by intent. Questions the bot could not answer are grouped by similarity (the project's own
-normalisation and synonyms, then rapidfuzz), most frequent first: the knowledge base's to-do list.
+per day by intent. Questions the bot could not answer are grouped as the console groups them
+(intents.questions), most frequent first: the knowledge base's to-do list.
 """
 
 from __future__ import annotations
@@ -16,65 +16,17 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
 from bot.masking import mask_personal
 from intents.context import DialoguePolicy, render
-from intents.normalize import fold, normalize
+from intents.normalize import fold
+from intents.questions import QuestionGroup, group_questions
 from knowledge import KnowledgeBase
 from storage import cases, figures, session_scope
 from storage.figures import CaseFigures, EventFigures
 
-SIMILAR = 70  # rapidfuzz score (0–100) from which two unanswered questions count as the same question
 PACK_TOP = 3  # items per line in the reminder's short pack
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Unanswered questions that say the same thing: the most common wording, how often, other wordings."""
-
-    text: str
-    count: int
-    others: tuple[str, ...] = ()
-
-
-def group_questions(
-    texts: Sequence[str], prepare: Callable[[str], str] = normalize, threshold: int = SIMILAR
-) -> list[QuestionGroup]:
-    """Group similar questions, most frequent group first (ties: first asked first).
-
-    Two questions are similar when rapidfuzz finds their prepared forms (normalised, synonyms rewritten)
-    at least `threshold` alike, character by character or word by word in any order.
-    """
-    members: list[list[str]] = []
-    keys: list[str] = []
-    for text in texts:
-        prepared = prepare(text)
-        if not prepared:
-            continue
-        folded = prepared.replace(" ", "")
-        best, best_score = -1, 0.0
-        for index, key in enumerate(keys):
-            score = max(
-                fuzz.ratio(folded, key.replace(" ", "")),
-                fuzz.token_sort_ratio(prepared, key) if " " in prepared or " " in key else 0.0,
-            )
-            if score > best_score:
-                best, best_score = index, score
-        if best >= 0 and best_score >= threshold:
-            members[best].append(text)
-        else:
-            members.append([text])
-            keys.append(prepared)
-    groups = []
-    for wordings in members:
-        counted = Counter(fold(text) for text in wordings)
-        by_fold = {fold(text): text for text in reversed(wordings)}  # the first wording of each form
-        ordered = [by_fold[form] for form, _ in counted.most_common()]
-        groups.append(QuestionGroup(ordered[0], len(wordings), tuple(ordered[1:3])))
-    order = {id(group): index for index, group in enumerate(groups)}
-    return sorted(groups, key=lambda group: (-group.count, order[id(group)]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +80,13 @@ def build_report(
     year: int,
     month: int,
     now: datetime,
-    prepare: Callable[[str], str] = normalize,
+    core: Callable[[str], str] = fold,
 ) -> MonthlyReport:
-    """Read one month's figures; messages from staff accounts are not counted as inquiries."""
+    """Read one month's figures; messages from staff accounts are not counted as inquiries.
+
+    Unanswered questions are grouped as the console groups them; `core` is what a question is about
+    (the matcher's `question_core`; plain folding without one).
+    """
     tz = policy.timezone
     start, end = month_bounds(year, month, tz)
     staff_accounts = set(policy.staff_accounts)
@@ -147,7 +103,7 @@ def build_report(
     per_day: dict[date, Counter[str]] = {}
     for item in inquiries:
         per_day.setdefault(item.at.astimezone(tz).date(), Counter())[item.intent] += 1
-    unanswered = [mask_personal(item.text) for item in inquiries if not item.answered and item.text.strip()]
+    unanswered = [(mask_personal(item.text), item.at) for item in inquiries if not item.answered and item.text.strip()]
     return MonthlyReport(
         year=year,
         month=month,
@@ -160,7 +116,7 @@ def build_report(
         by_intent=Counter(item.intent for item in inquiries).most_common(),
         by_channel=Counter(item.channel for item in inquiries).most_common(),
         per_day=per_day,
-        unanswered=group_questions(unanswered, prepare),
+        unanswered=group_questions(unanswered, core),
         cases=case_figures,
         tickets_opened=len(opened),
         tickets_closed=closed,
@@ -219,7 +175,7 @@ def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy
             words.say(
                 "pack_unanswered",
                 top=joiner.join(
-                    words.say("pack_question", text=group.text, count=group.count) for group in groups
+                    words.say("pack_question", text=group.example, count=group.count) for group in groups
                 ),
             )
         )
@@ -296,11 +252,11 @@ def render_markdown(
     if not report.unanswered:
         lines.append(words.say("report_none"))
     for number, group in enumerate(report.unanswered, 1):
-        lines.append(words.say("report_unanswered_line", number=number, text=group.text, count=group.count))
+        lines.append(words.say("report_unanswered_line", number=number, text=group.example, count=group.count))
         if group.others:
             lines.append(
                 "   "
-                + words.say("report_unanswered_also", others=words.say("pack_joiner").join(group.others))
+                + words.say("report_unanswered_also", others=words.say("pack_joiner").join(group.others[:2]))
             )
     case_figures = report.cases
     lines += [

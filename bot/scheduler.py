@@ -400,7 +400,7 @@ class Scheduler:
         services = self.services
         year, month = previous_month(item.meeting_at.astimezone(self.plan.tz).date())
         report = build_report(
-            services.engine, services.policy, year, month, self.now(), services.matcher.prepare
+            services.engine, services.policy, year, month, self.now(), services.matcher.question_core
         )
         return render_pack(report, services.kb, services.policy)
 

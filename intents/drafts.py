@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from rapidfuzz import fuzz
 from sqlmodel import Session
 
+from intents import questions
 from intents.ids import IntentId
-from intents.matcher import Candidate, Matcher
+from intents.matcher import Matcher
+from intents.questions import QuestionGroup
 from intents.skills import ACTIONS
 from knowledge import KnowledgeBase, KnowledgeError
 from knowledge.amend import Amendment, amend
@@ -25,7 +25,6 @@ from storage import drafts
 from storage.drafts import Unanswered
 from storage.models import KnowledgeChange
 
-SIMILAR = 62  # rapidfuzz ratio (0-100) of the meaningful words from which two questions are one group
 SUGGESTIONS = 3
 _ENTRY_ID = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 
@@ -39,61 +38,24 @@ class DraftRefused(Exception):
         self.values = values
 
 
-@dataclass(slots=True)
-class QuestionGroup:
-    """Questions that say the same thing: each wording with its count, and the answers closest to them."""
-
-    wordings: dict[str, int] = field(default_factory=dict)
-    last_at: datetime | None = None
-    pending: bool = False  # a draft for one of these wordings waits for approval
-    suggestions: list[Candidate] = field(default_factory=list)
-    _core: str = ""
-
-    @property
-    def count(self) -> int:
-        """How many times the question was asked, in any of its wordings."""
-        return sum(self.wordings.values())
-
-    @property
-    def example(self) -> str:
-        """The wording asked most often."""
-        return max(self.wordings, key=lambda text: self.wordings[text])
-
-
-def _core(text: str, matcher: Matcher) -> str:
-    return "".join(matcher.content(matcher.prepare(text)))
-
-
 def group_questions(
     items: Sequence[Unanswered], matcher: Matcher, covered: Sequence[KnowledgeChange] = ()
 ) -> list[QuestionGroup]:
-    """Group unanswered questions by similarity, most asked first.
+    """Group unanswered questions by similarity (intents.questions, as the monthly report), most asked first,
+    each with the closest existing answers.
 
     A question already written into an approved draft is left out (the bot answers it now, or will after
     the reload); one in a pending draft is kept and marked.
     """
     approved = {phrasing_key(text) for change in covered if change.status == "approved" for text in change.phrasings}
     pending = {phrasing_key(text) for change in covered if change.status == "pending" for text in change.phrasings}
-    groups: list[QuestionGroup] = []
-    by_key: dict[str, QuestionGroup] = {}
-    for item in sorted(items, key=lambda item: item.at):
-        text = item.text.strip()
-        key = phrasing_key(text)
-        if not key or key in approved:
-            continue
-        group = by_key.get(key)
-        if group is None:
-            core = _core(text, matcher) or key
-            group = next((g for g in groups if fuzz.ratio(core, g._core) >= SIMILAR), None)
-            if group is None:
-                group = QuestionGroup(_core=core)
-                groups.append(group)
-            by_key[key] = group
-        group.wordings[text] = group.wordings.get(text, 0) + 1
-        group.last_at = item.at
-        group.pending = group.pending or key in pending
-    groups.sort(key=lambda group: (group.count, group.last_at.timestamp() if group.last_at else 0.0), reverse=True)
+    groups = questions.group_questions(
+        ((item.text, item.at) for item in sorted(items, key=lambda item: item.at)
+         if phrasing_key(item.text) not in approved),
+        matcher.question_core,
+    )
     for group in groups:
+        group.pending = any(phrasing_key(text) in pending for text in group.wordings)
         group.suggestions = [
             candidate for candidate in matcher.rank(group.example, limit=SUGGESTIONS) if candidate.score > 0
         ]

@@ -65,7 +65,7 @@ def routes(console: Console) -> list[Route]:
             return None
         return await run_in_threadpool(
             build_report, services.engine, services.policy, found[0], found[1], services.clock.now(),
-            services.matcher.prepare,
+            services.matcher.question_core,
         )
 
     async def pick(request: Request) -> Response:
