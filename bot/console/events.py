@@ -133,6 +133,8 @@ def routes(console: Console) -> list[Route]:
         key = request.path_params.get("key", "")
 
         def work(desk: StaffDesk) -> Acted:
+            if key:
+                find_event(desk, key)  # an edit of an event that does not exist creates nothing
             saved = save_event(desk, draft_of(form, key or new_key(desk), tz), weeks_ahead=weeks_ahead)
             return Acted(saved.event.key, saved.outbox)
 
@@ -140,6 +142,8 @@ def routes(console: Console) -> list[Route]:
             acted = await console.act(staff, "event_edit" if key else "event_create", key or "new", work,
                                       detail=text(form, "title"))
         except DraftRefused as refused:
+            if refused.key == "console_not_found":
+                return console.render(request, "message.html", staff, status_code=404, error=refusal(refused))
             return await edit_page(request, staff, key, form, refusal(refused), 400)
         return done(f"/staff/events/{acted.value}", "console_event_saved")
 

@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.web import Console
+from bot.console.casework import NotFound
+from bot.console.web import Console, Staff
 from bot.report import MonthlyReport, build_report, previous_month, render_chart, render_markdown
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -59,32 +60,36 @@ def routes(console: Console) -> list[Route]:
     def today() -> date:
         return services.clock.now().astimezone(services.settings.tz).date()
 
-    async def report_for(request: Request) -> MonthlyReport | None:
+    async def report_for(request: Request) -> MonthlyReport:
+        """The report of the month in the address (NotFound: not a month up to this one → the 404 page)."""
         found = month_of(request.path_params["month"], today())
         if found is None:
-            return None
+            raise NotFound(request.path_params["month"])
         return await run_in_threadpool(
             build_report, services.engine, services.policy, found[0], found[1], services.clock.now(),
             services.matcher.question_core,
         )
+
+    def refused(request: Request, staff: Staff, status_code: int) -> Response:
+        return console.render(request, "report.html", staff, status_code=status_code, months=recent_months(today()),
+                              report=None, body="", error=console.say("console_report_bad_month"))
 
     async def pick(request: Request) -> Response:
         staff = await console.staff(request)
         asked = request.query_params.get("month", "")
         if asked:
             if month_of(asked, today()) is None:
-                return console.render(request, "report.html", staff, status_code=400, months=recent_months(today()),
-                                      report=None, body="", error=console.say("console_report_bad_month"))
+                return refused(request, staff, 400)
             return Response(status_code=303, headers={"Location": f"/staff/report/{asked}"})
         year, month = previous_month(today())
         return Response(status_code=303, headers={"Location": f"/staff/report/{year:04d}-{month:02d}"})
 
     async def page(request: Request) -> Response:
         staff = await console.staff(request)
-        report = await report_for(request)
-        if report is None:
-            return console.render(request, "report.html", staff, status_code=404, months=recent_months(today()),
-                                  report=None, body="", error=console.say("console_report_bad_month"))
+        try:
+            report = await report_for(request)
+        except NotFound:
+            return refused(request, staff, 404)
         chart = f"/staff/report/{report.label}/chart.png"
         body = _markdown.render(render_markdown(report, services.kb, services.policy, chart))
         return console.render(request, "report.html", staff, months=recent_months(today()), report=report, body=body)
@@ -92,20 +97,14 @@ def routes(console: Console) -> list[Route]:
     async def download(request: Request) -> Response:
         staff = await console.staff(request)
         report = await report_for(request)
-        if report is None:
-            return console.render(request, "message.html", staff, status_code=404,
-                                  error=console.say("console_report_bad_month"))
         text = render_markdown(report, services.kb, services.policy, f"report-{report.label}.png")
         await console.act(staff, "report_download", report.label, lambda _desk: None)
         return Response(text.encode("utf-8"), media_type="text/markdown; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="report-{report.label}.md"'})
 
     async def chart(request: Request) -> Response:
-        staff = await console.staff(request)
+        await console.staff(request)  # signed in, or off to the sign-in page
         report = await report_for(request)
-        if report is None:
-            return console.render(request, "message.html", staff, status_code=404,
-                                  error=console.say("console_report_bad_month"))
         body = await run_in_threadpool(chart_png, report)
         download_name = f"report-{report.label}.png"
         disposition = "attachment" if request.query_params.get("download") else "inline"

@@ -201,3 +201,20 @@ def test_around_national_day_the_calendar_marks_days_off_the_make_up_saturday_an
     assert "10-11" not in days  # a Sunday off like any other: not listed
     assert "调休上班" in days["10-10"] and "晨会" in days["10-10"]  # a worked Saturday
     assert "月例会" in days["10-08"] and "节后顺延" in days["10-08"]  # the first working day of October
+
+
+def test_made_up_addresses_and_posts_without_the_token_change_nothing(wang: httpx.Client, services: Services) -> None:
+    page = wang.get("/staff/events/new").text
+    assert wang.post("/staff/events/new", data=CALLIGRAPHY).status_code == 403
+    assert wang.post("/staff/events/nope/edit", data={"csrf": csrf_of(page), **CALLIGRAPHY}).status_code == 404
+    assert wang.get("/staff/events/nope").status_code == 404
+    assert wang.get("/staff/events/nope/edit").status_code == 404
+    assert wang.get("/staff/events/nope/signups.xlsx").status_code == 404
+    assert wang.post("/staff/meetings/move", data={"routine": "weekly_study"}).status_code == 403
+    moved = wang.post("/staff/meetings/move", data={
+        "csrf": csrf_of(page), "routine": "weekly_study", "usual_at": "2026-12-02T14:30:00+08:00",  # a Wednesday
+        "moved_to": "2026-12-03T15:00", "reason": "试试",
+    })
+    assert "没有找到这次例会" in moved.text
+    assert "还没有活动" in wang.get("/staff/events").text
+    assert "event_create" not in _audit(services) and "meeting_move" not in _audit(services)
