@@ -32,6 +32,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     server = services.settings.server
     host, port = args.host or server.host, args.port or server.port
     app = create_app(services, run_scheduler=True)
@@ -47,6 +48,7 @@ def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     if not services.settings.telegram.enabled:
         raise ConfigError("telegram is off: set UNIONBOT_TELEGRAM_TOKEN and UNIONBOT_TELEGRAM_SECRET")
     print("polling Telegram (Ctrl-C to stop)", file=out, flush=True)

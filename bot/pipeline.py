@@ -17,7 +17,7 @@ from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
 from intents.outbox import write as write_outbox
-from storage import dialogue_state, messages, outbox, session_scope, users
+from storage import dialogue_state, messages, nonces, outbox, session_scope, users
 from storage.models import ReplyLog
 
 log = logging.getLogger(__name__)
@@ -114,18 +114,28 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
 
 
 def claim_answer(
-    services: Services, *, channel: str, recipient: str, message_id: str, text: str, late: bool = False
+    services: Services,
+    *,
+    channel: str,
+    recipient: str,
+    message_id: str,
+    text: str,
+    late: bool = False,
+    confirm: bool = False,
 ) -> int | None:
     """Claim the one answer to the inbound message `message_id`: a row for the first caller only.
 
-    Not `late`: the adapter gives the answer itself (WeChat's passive reply, Telegram's sendMessage right
-    after), recorded as sent so a retry or a second process never sends it again. `late`: the answer is
-    queued for the sender (WeChat's customer-service API after the 4 s budget); with no text it is recorded
-    as answered, nothing to send.
+    Not `late`: the adapter gives the answer itself (WeChat's passive reply), recorded as sent so a retry or a
+    second process never sends it again. `confirm`: the adapter sends it right away (Telegram's sendMessage)
+    and reports with `answer_sent` / `answer_not_sent`; until then the row is claimed ("sending"), so if the
+    process dies in between the sender takes it up after `outbox.claim_seconds`. `late`: the answer is queued
+    for the sender (WeChat's customer-service API after the 4 s budget); with no text it is recorded as
+    answered, nothing to send.
 
     Returns:
         The new row's id, or None when another path already answered this message.
     """
+    status = "pending" if late and text else "sending" if confirm and text else "sent"
     with session_scope(services.engine) as session:
         return outbox.record_answer(
             session=session,
@@ -135,8 +145,15 @@ def claim_answer(
             reason="late_reply" if late else "reply",
             dedup_key=f"{channel}:{message_id}",
             now=services.clock.now(),
-            sent=not late or not text,
+            status=status,
+            claim_seconds=services.settings.outbox.claim_seconds,
         )
+
+
+def answer_sent(services: Services, row_id: int) -> None:
+    """The platform confirmed an answer claimed with `confirm`: it is sent."""
+    with session_scope(services.engine) as session:
+        outbox.mark_sent(session=session, row_id=row_id, now=services.clock.now())
 
 
 def answer_not_sent(
@@ -160,3 +177,11 @@ def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str
             session=session, channel=channel, recipient=recipient, now=services.clock.now()
         )
         return [row.text for row in rows]
+
+
+def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:
+    """Record a signed platform request in the replay store every process shares (see storage.nonces)."""
+    with session_scope(services.engine) as session:
+        return nonces.remember(
+            session=session, key=key, body_sha256=body_sha256, now=services.clock.now(), keep=keep
+        )

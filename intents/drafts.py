@@ -18,6 +18,7 @@ from intents.ids import IntentId
 from intents.matcher import Matcher
 from intents.questions import QuestionGroup
 from intents.skills import ACTIONS
+from intents.staff.desk import Refusal
 from knowledge import KnowledgeBase, KnowledgeError
 from knowledge.amend import Amendment, amend
 from knowledge.check import Problem, check_knowledge, phrasing_key
@@ -27,15 +28,6 @@ from storage.models import KnowledgeChange
 
 SUGGESTIONS = 3
 _ENTRY_ID = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
-
-
-class DraftRefused(Exception):
-    """A draft or a review that cannot go through; `key` names the sentence in replies/*.toml."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.values = values
 
 
 def group_questions(
@@ -80,13 +72,13 @@ def draft_phrasings(
     """Propose the questions as new phrasings of an existing answer.
 
     Raises:
-        DraftRefused: the answer does not exist, or there is no question to add.
+        Refusal: the answer does not exist, or there is no question to add.
     """
     if kb.entry(entry_id) is None:
-        raise DraftRefused("console_kb_no_entry", entry=entry_id)
+        raise Refusal("console_kb_no_entry", entry=entry_id)
     texts = _lines(phrasings)
     if not texts:
-        raise DraftRefused("console_kb_no_phrasings")
+        raise Refusal("console_kb_no_phrasings")
     return drafts.add_change(
         session=session, kind="phrasings", entry_id=entry_id, phrasings=texts, drafted_by=staff, now=now
     )
@@ -107,23 +99,23 @@ def draft_entry(
     """Propose a new answer with its law references and the questions it answers.
 
     Raises:
-        DraftRefused: the id is malformed or taken, the intent unknown, or the answer empty.
+        Refusal: the id is malformed or taken, the intent unknown, or the answer empty.
     """
     entry_id = entry_id.strip()
     if not _ENTRY_ID.match(entry_id):
-        raise DraftRefused("console_kb_bad_id")
+        raise Refusal("console_kb_bad_id")
     if kb.entry(entry_id) is not None or any(
         change.entry_id == entry_id and change.kind == "entry" and change.status != "rejected"
         for change in drafts.changes(session=session)
     ):
-        raise DraftRefused("console_kb_id_taken", entry=entry_id)
+        raise Refusal("console_kb_id_taken", entry=entry_id)
     if intent not in {item.value for item in IntentId}:
-        raise DraftRefused("console_kb_bad_intent")
+        raise Refusal("console_kb_bad_intent")
     if not answer.strip():
-        raise DraftRefused("console_kb_no_answer")
+        raise Refusal("console_kb_no_answer")
     texts = _lines(phrasings)
     if not texts:
-        raise DraftRefused("console_kb_no_phrasings")
+        raise Refusal("console_kb_no_phrasings")
     return drafts.add_change(
         session=session,
         kind="entry",
@@ -179,17 +171,17 @@ def approve(
     """Approve a pending draft: by someone other than its author, and only when it passes the `kb check` rules.
 
     Raises:
-        DraftRefused: no such pending draft, the author approving their own draft, or rule problems
+        Refusal: no such pending draft, the author approving their own draft, or rule problems
             (`problems` lists them, worded for the editor).
     """
     change = drafts.get_change(session=session, change_id=change_id, for_update=True)
     if change is None or change.status != "pending":
-        raise DraftRefused("console_kb_not_pending")
+        raise Refusal("console_kb_not_pending")
     if change.drafted_by == staff:
-        raise DraftRefused("console_kb_own_draft")
+        raise Refusal("console_kb_own_draft")
     problems = problems_with(kb, change, facts)
     if problems:
-        raise DraftRefused("console_kb_problems", problems="；".join(problem.message for problem in problems))
+        raise Refusal("console_kb_problems", problems="；".join(problem.message for problem in problems))
     drafts.review(session=session, change=change, status="approved", staff_id=staff, note="", now=now)
     return change
 
@@ -198,10 +190,10 @@ def reject(*, session: Session, change_id: int, staff: str, note: str, now: date
     """Turn a pending draft down, with the reason for its author.
 
     Raises:
-        DraftRefused: no such pending draft.
+        Refusal: no such pending draft.
     """
     change = drafts.get_change(session=session, change_id=change_id, for_update=True)
     if change is None or change.status != "pending":
-        raise DraftRefused("console_kb_not_pending")
+        raise Refusal("console_kb_not_pending")
     drafts.review(session=session, change=change, status="rejected", staff_id=staff, note=note, now=now)
     return change

@@ -34,5 +34,6 @@ def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime
             now=now,
             not_before=item.not_before,
             dedup_key=item.dedup_key,
+            coalesce_key=item.coalesce_key,
         )
     return added

@@ -1,5 +1,6 @@
 """Events in the staff console: the list, create and edit (a weekly series too), stop signups, call off (everyone
-signed up is told), the signup list with the waitlist and its .xlsx export. Thin routes over intents.event_admin.
+signed up is told), the signup list with the waitlist and its .xlsx export. Thin routes over
+intents.staff.events, the functions the chat commands and `python -m bot events` call.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.casework import XLSX, xlsx
-from bot.console.web import Acted, Console, Staff, done, lines, text
-from intents.casework import StaffDesk
-from intents.drafts import DraftRefused
-from intents.event_admin import (
+from bot.console.casework import XLSX, NotFound, xlsx
+from bot.console.web import Console, Staff, done, lines, text
+from intents.staff.desk import Desk, Refusal
+from intents.staff.events import (
     cancel_event,
     close_event,
     find_event,
@@ -33,17 +33,17 @@ def _moment(form: FormData, name: str, tz: tzinfo, *, required: bool = False) ->
     """A datetime-local field (2026-12-05T09:00) in the station's time.
 
     Raises:
-        DraftRefused: the field is required and empty, or it is not a date and time.
+        Refusal: the field is required and empty, or it is not a date and time.
     """
     value = text(form, name)
     if not value:
         if required:
-            raise DraftRefused("console_event_bad_time")
+            raise Refusal("console_event_bad_time")
         return None
     try:
         moment = datetime.fromisoformat(value)
     except ValueError as error:
-        raise DraftRefused("console_event_bad_time") from error
+        raise Refusal("console_event_bad_time") from error
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
@@ -51,14 +51,14 @@ def draft_of(form: FormData, key: str, tz: tzinfo) -> EventDraft:
     """The event form as a draft.
 
     Raises:
-        DraftRefused: a time or the number of places cannot be read.
+        Refusal: a time or the number of places cannot be read.
     """
     try:
         capacity = int(text(form, "capacity"))
     except ValueError as error:
-        raise DraftRefused("console_event_bad_capacity") from error
+        raise Refusal("console_event_bad_capacity") from error
     if capacity < 0 or capacity > 100_000:
-        raise DraftRefused("console_event_bad_capacity")
+        raise Refusal("console_event_bad_capacity")
     starts_at = _moment(form, "starts_at", tz, required=True)
     assert starts_at is not None
     return EventDraft(
@@ -97,8 +97,11 @@ def routes(console: Console) -> list[Route]:
     tz = services.settings.tz
     weeks_ahead = services.settings.events.series_weeks_ahead
 
-    def refusal(refused: DraftRefused) -> str:
-        return console.say(refused.key, **refused.values)
+    def event_of(desk: Desk, key: str) -> Event:
+        try:
+            return find_event(desk, key=key)
+        except Refusal as refusal:
+            raise NotFound(key) from refusal
 
     async def event_list(request: Request) -> Response:
         staff = await console.staff(request)
@@ -108,7 +111,7 @@ def routes(console: Console) -> list[Route]:
 
     async def edit_page(request: Request, staff: Staff, key: str, form: FormData | None = None,
                         error: str = "", status_code: int = 200) -> Response:
-        event = await console.read(lambda desk: find_event(desk, key)) if key else None
+        event = await console.read(lambda desk: event_of(desk, key)) if key else None
         values = _form_values(event, tz)
         if form is not None:  # a refused post: show what was typed
             values.update({name: text(form, name) for name in values if name != "key"})
@@ -121,51 +124,45 @@ def routes(console: Console) -> list[Route]:
         return await edit_page(request, await console.staff(request), "")
 
     async def edit(request: Request) -> Response:
-        staff = await console.staff(request)
-        try:
-            return await edit_page(request, staff, request.path_params["key"])
-        except DraftRefused as refused:
-            return console.render(request, "message.html", staff, status_code=404, error=refusal(refused))
+        return await edit_page(request, await console.staff(request), request.path_params["key"])
 
     async def save(request: Request) -> Response:
         staff = await console.staff(request)
         form = await console.form(request, staff)
         key = request.path_params.get("key", "")
 
-        def work(desk: StaffDesk) -> Acted:
-            if key:
-                find_event(desk, key)  # an edit of an event that does not exist creates nothing
-            saved = save_event(desk, draft_of(form, key or new_key(desk), tz), weeks_ahead=weeks_ahead)
-            return Acted(saved.event.key, saved.outbox)
+        def work(desk: Desk) -> str:
+            draft = draft_of(form, key or new_key(desk), tz)
+            save_event(desk, draft=draft, weeks_ahead=weeks_ahead, new=not key)
+            return draft.key
 
         try:
-            acted = await console.act(staff, "event_edit" if key else "event_create", key or "new", work,
+            saved = await console.act(staff, "event_edit" if key else "event_create", key or "new", work,
                                       detail=text(form, "title"))
-        except DraftRefused as refused:
-            if refused.key == "console_not_found":
-                return console.render(request, "message.html", staff, status_code=404, error=refusal(refused))
-            return await edit_page(request, staff, key, form, refusal(refused), 400)
-        return done(f"/staff/events/{acted.value}", "console_event_saved")
+        except Refusal as refusal:
+            if refusal.key == "staff_event_unknown":
+                raise NotFound(key) from refusal
+            return await edit_page(request, staff, key, form, console.refused(refusal), 400)
+        return done(f"/staff/events/{saved}", "console_event_saved")
+
+    async def show_event(request: Request, staff: Staff, error: str = "", status_code: int = 200) -> Response:
+        key = request.path_params["key"]
+        event, rows = await console.read(lambda desk: roster(desk, key=event_of(desk, key).key))
+        return console.render(request, "event.html", staff, status_code=status_code, error=error, event=event,
+                              rows=rows, confirmed=[row for row in rows if row.status == "confirmed"],
+                              waiting=[row for row in rows if row.status == "waitlisted"])
 
     async def event_page(request: Request) -> Response:
-        staff = await console.staff(request)
-        key = request.path_params["key"]
-        try:
-            event, rows = await console.read(lambda desk: roster(desk, key))
-        except DraftRefused as refused:
-            return console.render(request, "message.html", staff, status_code=404, error=refusal(refused))
-        return console.render(request, "event.html", staff, event=event, rows=rows,
-                              confirmed=[row for row in rows if row.status == "confirmed"],
-                              waiting=[row for row in rows if row.status == "waitlisted"])
+        return await show_event(request, await console.staff(request))
 
     async def close(request: Request) -> Response:
         staff = await console.staff(request)
         await console.form(request, staff)
         key = request.path_params["key"]
         try:
-            await console.act(staff, "event_close", key, lambda desk: close_event(desk, key))
-        except DraftRefused as refused:
-            return done(f"/staff/events/{key}", error=refused.key)
+            await console.act(staff, "event_close", key, lambda desk: close_event(desk, key=event_of(desk, key).key))
+        except Refusal as refusal:
+            return await show_event(request, staff, console.refused(refusal), 409)
         return done(f"/staff/events/{key}", "console_event_closed")
 
     async def cancel(request: Request) -> Response:
@@ -174,9 +171,10 @@ def routes(console: Console) -> list[Route]:
         key, reason = request.path_params["key"], text(form, "reason")
         try:
             await console.act(staff, "event_cancel", key,
-                              lambda desk: Acted(None, cancel_event(desk, key, reason)), detail=reason)
-        except DraftRefused as refused:
-            return done(f"/staff/events/{key}", error=refused.key)
+                              lambda desk: cancel_event(desk, key=event_of(desk, key).key, reason=reason),
+                              detail=reason)
+        except Refusal as refusal:
+            return await show_event(request, staff, console.refused(refusal), 400)
         return done(f"/staff/events/{key}", "console_event_cancelled")
 
     async def export(request: Request) -> Response:
@@ -184,20 +182,16 @@ def routes(console: Console) -> list[Route]:
         key = request.path_params["key"]
         member = {True: console.say("console_yes"), False: console.say("console_no"), None: ""}
 
-        def work(desk: StaffDesk) -> bytes:
-            event, rows = roster(desk, key)
+        def work(desk: Desk) -> bytes:
+            event, rows = roster(desk, key=event_of(desk, key).key)
             header = console.say("console_signup_columns").split("，")
             return xlsx(event.title, header, [
                 [row.name, row.phone, row.unit, row.signed_up_at.strftime("%Y-%m-%d %H:%M"), row.status_label,
                  member[row.member]] for row in rows
             ])
 
-        try:
-            body = await console.act(staff, "event_export", key, work)
-        except DraftRefused as refused:
-            return console.render(request, "message.html", staff, status_code=404, error=refusal(refused))
-        return Response(body, media_type=XLSX,
-                        headers={"Content-Disposition": 'attachment; filename="signups.xlsx"'})
+        body = await console.act(staff, "event_export", key, work)
+        return Response(body, media_type=XLSX, headers={"Content-Disposition": 'attachment; filename="signups.xlsx"'})
 
     return [
         Route("/events", event_list, methods=["GET"]),

@@ -1,5 +1,6 @@
 """Routine meetings in the staff console: the next four weeks on the working-day calendar, reminders sent and
-acknowledged, and moving one occurrence with a reason. Thin routes over bot.meetings (what the scheduler reads).
+acknowledged, and moving one occurrence with a reason. Thin routes over intents.staff.meetings (whose moves
+the scheduler's reminders follow).
 """
 
 from __future__ import annotations
@@ -10,22 +11,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.web import Acted, Console, done, text
-from bot.meetings import calendar, move_meeting
-from bot.routines import load_plan
-from intents.casework import StaffDesk
-from intents.drafts import DraftRefused
+from bot.console.web import Console, Staff, done, text
+from intents.staff.desk import Desk, Refusal
+from intents.staff.meetings import calendar, move_meeting
 
 
 def routes(console: Console) -> list[Route]:
     """/meetings and /meetings/move."""
-    plan = load_plan(console.services.settings)
-    tz = plan.tz
+    plan = console.services.plan
+
+    async def show(request: Request, staff: Staff, error: str = "", status_code: int = 200) -> Response:
+        days = await console.read(lambda desk: calendar(desk, plan, weeks=4))
+        return console.render(request, "meetings.html", staff, status_code=status_code, error=error, days=days)
 
     async def meetings_page(request: Request) -> Response:
-        staff = await console.staff(request)
-        days = await console.read(lambda desk: calendar(desk, plan, weeks=4))
-        return console.render(request, "meetings.html", staff, days=days)
+        return await show(request, await console.staff(request))
 
     async def move(request: Request) -> Response:
         staff = await console.staff(request)
@@ -35,20 +35,20 @@ def routes(console: Console) -> list[Route]:
             usual_at = datetime.fromisoformat(text(form, "usual_at"))
             moved_to = datetime.fromisoformat(text(form, "moved_to"))
         except ValueError:
-            return done("/staff/meetings", error="console_meeting_bad_time")
+            return await show(request, staff, console.say("console_meeting_bad_time"), 400)
+        if usual_at.tzinfo is None:
+            usual_at = usual_at.replace(tzinfo=plan.tz)
         if moved_to.tzinfo is None:
-            moved_to = moved_to.replace(tzinfo=tz)
+            moved_to = moved_to.replace(tzinfo=plan.tz)
 
-        def work(desk: StaffDesk) -> Acted:
-            items = move_meeting(desk, plan, routine=routine, usual_at=usual_at, moved_to=moved_to, reason=reason,
-                                 staff=staff.id)
-            return Acted(len(items), tuple(items))
+        def work(desk: Desk) -> int:
+            return move_meeting(desk, plan, routine=routine, usual_at=usual_at, moved_to=moved_to, reason=reason)
 
         try:
-            acted = await console.act(staff, "meeting_move", routine, work,
-                                      detail=f"{usual_at.isoformat()} -> {moved_to.isoformat()} {reason}")
-        except DraftRefused as refused:
-            return done("/staff/meetings", error=refused.key)
-        return done("/staff/meetings", "console_meeting_moved_told" if acted.value else "console_meeting_moved")
+            told = await console.act(staff, "meeting_move", routine, work,
+                                     detail=f"{usual_at.isoformat()} -> {moved_to.isoformat()} {reason}")
+        except Refusal as refusal:
+            return await show(request, staff, console.refused(refusal), 400)
+        return done("/staff/meetings", "console_meeting_moved_told" if told else "console_meeting_moved")
 
     return [Route("/meetings", meetings_page, methods=["GET"]), Route("/meetings/move", move, methods=["POST"])]

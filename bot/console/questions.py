@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from bot.console.web import Console, done, lines, text
 from intents import IntentId
-from intents.casework import StaffDesk
-from intents.drafts import DraftRefused, approve, draft_entry, draft_phrasings, group_questions, reject
+from intents.drafts import approve, draft_entry, draft_phrasings, group_questions, reject
+from intents.staff.desk import Desk, Refusal
 from storage import drafts
 
 LOOK_BACK = timedelta(days=60)
@@ -23,7 +23,7 @@ def routes(console: Console) -> list[Route]:
     """/questions (groups, drafts waiting for approval) and the posts that draft, approve and reject."""
     services = console.services
 
-    def overview(desk: StaffDesk) -> dict[str, Any]:
+    def overview(desk: Desk) -> dict[str, Any]:
         items = drafts.unanswered(session=desk.session, since=desk.now - LOOK_BACK)
         changes = drafts.changes(session=desk.session)
         return {
@@ -52,8 +52,8 @@ def routes(console: Console) -> list[Route]:
                                              phrasings=phrasings, staff=staff.id, now=desk.now),
                 detail="\n".join(phrasings),
             )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 400)
         return done("/staff/questions", "console_kb_drafted")
 
     async def new_entry(request: Request) -> Response:
@@ -69,8 +69,8 @@ def routes(console: Console) -> list[Route]:
                     staff=staff.id, now=desk.now),
                 detail=text(form, "answer"),
             )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 400)
         return done("/staff/questions", "console_kb_drafted")
 
     async def review(request: Request) -> Response:
@@ -91,8 +91,8 @@ def routes(console: Console) -> list[Route]:
                     lambda desk: reject(session=desk.session, change_id=change_id, staff=staff.id,
                                         note=text(form, "note"), now=desk.now),
                 )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 409)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 409)
         if verdict == "approve":
             # Live at once in this process; the others pick it up at their next poll.
             await run_in_threadpool(services.knowledge.reload, services.engine)

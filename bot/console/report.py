@@ -18,7 +18,8 @@ from starlette.routing import Route
 
 from bot.console.casework import NotFound
 from bot.console.web import Console, Staff
-from bot.report import MonthlyReport, build_report, previous_month, render_chart, render_markdown
+from bot.report import build_report, previous_month, render_chart
+from intents.staff.report import MonthlyReport, render_markdown
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _drawing = threading.Lock()  # matplotlib's pyplot is not thread-safe; console requests run in a thread pool

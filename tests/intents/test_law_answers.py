@@ -41,8 +41,9 @@ def test_double_wages_stop_at_the_end_of_the_first_year(worker: Conversation) ->
     assert "无固定期限劳动合同" in reply.text
     assert "时效是一年" in reply.text
     assert "《劳动合同法实施条例》第七条" in reply.text
-    over_a_year = worker.say("干了两年都没签合同 双倍工资能要多少")
-    assert "满一年的前一日" in over_a_year.text
+    worker.say("干了两年都没签合同 双倍工资能要多少")  # the calculator asks for the monthly wage
+    over_a_year = worker.say("八千")
+    assert "最多算11个月" in over_a_year.text and "88,000元" in over_a_year.text
 
 
 def test_contract_expiry_gives_beijings_30_days_notice(worker: Conversation) -> None:

@@ -13,8 +13,6 @@ from bot.console.auth import set_password
 from bot.server import create_app
 from tests.support.live_server import LiveServer
 
-# Approving a draft rebuilds the matcher before the page answers: ~2 s on an idle machine, 7 s on a loaded CI.
-STAFF_TIMEOUT = 30.0
 PASSWORDS = {"wang": "wang-secret-1", "li": "li-secret-22"}
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -42,13 +40,13 @@ def server(services: Services) -> Iterator[LiveServer]:
 
 @pytest.fixture
 def wang(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=STAFF_TIMEOUT) as client:
+    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=30) as client:
         assert sign_in(client, "wang", PASSWORDS["wang"]).url.path == "/staff/"
         yield client
 
 
 @pytest.fixture
 def li(server: LiveServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=STAFF_TIMEOUT) as client:
+    with httpx.Client(base_url=server.url, follow_redirects=True, timeout=30) as client:
         assert sign_in(client, "李老师", PASSWORDS["li"]).url.path == "/staff/"
         yield client

@@ -127,7 +127,7 @@ def test_an_attached_question_is_answered_once_a_second_person_approves(
     server: LiveServer, wang: httpx.Client, li: httpx.Client
 ) -> None:
     question = "夜里多熬的那几个钟头算谁的"
-    with httpx.Client(base_url=server.url) as worker:
+    with httpx.Client(base_url=server.url, timeout=30) as worker:
         first = _chat(worker, question)
         assert "第四十四条" not in str(first["reply"])  # not understood yet: no answer
         page = wang.get("/staff/questions")

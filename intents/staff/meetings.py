@@ -1,7 +1,7 @@
 """The routine meetings as staff see them: the next weeks on the working-day calendar (调休 days marked), who
 was reminded and who acknowledged, and moving one occurrence with a reason (the reminders then follow it).
 
-Shared by the console's 例会 page and the scheduler (which reads the same moves through `Plan.due`).
+The console's 例会 page renders these; the scheduler (bot/jobs.py) reads the same moves through `Plan.due`.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from bot.routines import Occurrence, Plan
-from intents.casework import StaffDesk
-from intents.drafts import DraftRefused
+from intents.staff.desk import Desk, Refusal
+from intents.staff.routine_text import RoutineText
+from intents.staff.routines import Occurrence, Plan
 from intents.turn import OutboxItem
 from storage import meetings, reminders
 from storage.models import MeetingMove
@@ -47,13 +47,13 @@ class Day:
     meetings: list[Meeting] = field(default_factory=list)
 
 
-def _moves(desk: StaffDesk, plan: Plan, first: date, last: date) -> list[MeetingMove]:
+def _moves(desk: Desk, plan: Plan, first: date, last: date) -> list[MeetingMove]:
     start = datetime.combine(first, time(0, 0), tzinfo=plan.tz)
     end = datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=plan.tz)
     return meetings.moves_between(session=desk.session, start=start, end=end)
 
 
-def meeting_of(desk: StaffDesk, item: Occurrence) -> Meeting:
+def meeting_of(desk: Desk, item: Occurrence) -> Meeting:
     """An occurrence with the state of its reminders."""
     sent = reminders.for_meeting(session=desk.session, routine=item.key, meeting_at=item.meeting_at)
     reminded = {row.staff_id for row in sent}
@@ -65,14 +65,14 @@ def meeting_of(desk: StaffDesk, item: Occurrence) -> Meeting:
     )
 
 
-def upcoming_meetings(desk: StaffDesk, plan: Plan, *, days: int) -> list[Meeting]:
+def upcoming_meetings(desk: Desk, plan: Plan, *, days: int) -> list[Meeting]:
     """The meetings of the `days` days from today, where staff moved them, with their reminders."""
     first = desk.local(desk.now).date()
     last = first + timedelta(days=days - 1)
     return [meeting_of(desk, item) for item in plan.upcoming(first, days, _moves(desk, plan, first, last))]
 
 
-def calendar(desk: StaffDesk, plan: Plan, *, weeks: int = 4) -> list[Day]:
+def calendar(desk: Desk, plan: Plan, *, weeks: int = 4) -> list[Day]:
     """The next `weeks` weeks from today: every day with a meeting or a 调休, each meeting with its reminders."""
     first = desk.local(desk.now).date()
     last = first + timedelta(weeks=weeks, days=-1)
@@ -90,49 +90,34 @@ def calendar(desk: StaffDesk, plan: Plan, *, weeks: int = 4) -> list[Day]:
 
 
 def move_meeting(
-    desk: StaffDesk, plan: Plan, *, routine: str, usual_at: datetime, moved_to: datetime, reason: str, staff: str
-) -> list[OutboxItem]:
+    desk: Desk, plan: Plan, *, routine: str, usual_at: datetime, moved_to: datetime, reason: str
+) -> int:
     """Move one occurrence of a routine to `moved_to`; the reminders follow it and carry `reason`.
 
-    Attendees already reminded of the old time are told at once (the returned outbox items).
+    Attendees already reminded of the time it had are told at once (outbox); returns how many.
 
     Raises:
-        DraftRefused: (console_meeting_…) unknown meeting, no reason, or a time past.
+        Refusal: (staff_meeting_…) unknown meeting, no reason, or a time past.
     """
     found = plan.routine(routine)
     reason = " ".join(reason.split())[:MAX_REASON].rstrip("。.")
     if found is None:
-        raise DraftRefused("console_meeting_unknown")
+        raise Refusal("staff_meeting_unknown")
     usual_day = usual_at.astimezone(plan.tz).date()
     if usual_at not in {item.meeting_at for item in plan.upcoming(usual_day, 1) if item.key == routine}:
-        raise DraftRefused("console_meeting_unknown")
+        raise Refusal("staff_meeting_unknown")
     if not reason:
-        raise DraftRefused("console_meeting_no_reason")
+        raise Refusal("staff_meeting_no_reason")
     if moved_to <= desk.now:
-        raise DraftRefused("console_meeting_past")
+        raise Refusal("staff_meeting_past")
     current = next(
         (move.moved_to for move in _moves(desk, plan, usual_day, usual_day)
          if move.routine == routine and move.original_at == usual_at),
         usual_at,
     )
     meetings.move(session=desk.session, routine=routine, original_at=usual_at, moved_to=moved_to, reason=reason,
-                  staff=staff, now=desk.now)
+                  staff=desk.staff, now=desk.now)
     told = reminders.for_meeting(session=desk.session, routine=routine, meeting_at=current)
-    when = _when(desk, moved_to)
-    place = desk.say("routine_place", place=found.place) if found.place else ""
-    return [
-        OutboxItem(
-            STAFF,
-            row.staff_id,
-            desk.say("routine_moved_notice", name=desk.policy.staff_names.get(row.staff_id, row.staff_id),
-                     title=found.title, usual=_when(desk, usual_at), when=when, place=place, reason=reason),
-            REASON_MOVED,
-        )
-        for row in told
-    ]
-
-
-def _when(desk: StaffDesk, moment: datetime) -> str:
-    local = desk.local(moment)
-    weekday = desk.kb.words["weekdays"][local.weekday()]
-    return desk.say("routine_when", month=local.month, day=local.day, weekday=weekday, time=local.strftime("%H:%M"))
+    item = Occurrence(found, desk.local(moved_to), moved_to - found.remind_before, None, desk.local(usual_at), reason)
+    text = RoutineText(desk.kb, desk.policy)
+    return desk.send(OutboxItem(STAFF, row.staff_id, text.moved(item, row.staff_id), REASON_MOVED) for row in told)
