@@ -7,11 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlmodel import Session
 
 from bot.app import Services
 from bot.cli import main
-from intents.drafts import approve, draft_entry, draft_phrasings
-from knowledge import KnowledgeBase, load_knowledge
+from intents.staff.desk import Desk
+from intents.staff.drafts import approve, draft_entry, draft_phrasings
+from knowledge import load_knowledge
 from storage import ensure_schema, make_engine, session_scope
 from tests.conftest import REPO, WEDNESDAY_10AM
 
@@ -23,18 +25,22 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return root
 
 
-def _approved_drafts(db: str, kb: KnowledgeBase, facts: dict[str, str]) -> None:
+def _desk(session: Session, services: Services, staff: str) -> Desk:
+    return Desk.for_staff(session=session, kb=services.kb, policy=services.policy, now=WEDNESDAY_10AM, staff=staff)
+
+
+def _approved_drafts(db: str, services: Services) -> None:
     engine = make_engine(db)
     ensure_schema(engine)
     with session_scope(engine) as session:
-        phrasings = draft_phrasings(session=session, kb=kb, entry_id="contact_address", staff="wang",
-                                    phrasings=["工会的门朝哪开", "服务站地址"], now=WEDNESDAY_10AM)
-        entry = draft_entry(session=session, kb=kb, entry_id="contact_parking", intent="contact",
+        phrasings = draft_phrasings(_desk(session, services, "wang"), entry_id="contact_address",
+                                    phrasings=["工会的门朝哪开", "服务站地址"])
+        entry = draft_entry(_desk(session, services, "wang"), entry_id="contact_parking", intent="contact",
                             answer="服务站门口不能停车，请停在街道办事处院内。", refs=[],
-                            phrasings=["服务站能停车吗", "开车去停哪", "车停在哪里", "服务站有停车位吗"], staff="wang", now=WEDNESDAY_10AM)
+                            phrasings=["服务站能停车吗", "开车去停哪", "车停在哪里", "服务站有停车位吗"])
         for change in (phrasings, entry):
             assert change.id is not None
-            approve(session=session, kb=kb, change_id=change.id, staff="li", facts=facts, now=WEDNESDAY_10AM)
+            approve(_desk(session, services, "li"), change_id=change.id)
     engine.dispose()
 
 
@@ -45,10 +51,10 @@ def _export(db: str, root: Path) -> str:
 
 
 def test_kb_export_writes_approved_drafts_into_the_files_once_and_keeps_their_comments(
-    tmp_path: Path, knowledge_copy: Path, kb: KnowledgeBase, services: Services
+    tmp_path: Path, knowledge_copy: Path, services: Services
 ) -> None:
     db = f"sqlite:///{tmp_path}/export.db"
-    _approved_drafts(db, kb, dict(services.policy.facts))
+    _approved_drafts(db, services)
     contact = knowledge_copy / "faq" / "contact.toml"
     comments = [line for line in contact.read_text(encoding="utf-8").splitlines() if line.startswith("#")]
 
@@ -66,13 +72,14 @@ def test_kb_export_writes_approved_drafts_into_the_files_once_and_keeps_their_co
     assert contact.read_text(encoding="utf-8") == text
 
 
-def test_kb_export_leaves_drafts_still_waiting_for_approval_out(tmp_path: Path, knowledge_copy: Path, kb: KnowledgeBase) -> None:
+def test_kb_export_leaves_drafts_still_waiting_for_approval_out(
+    tmp_path: Path, knowledge_copy: Path, services: Services
+) -> None:
     db = f"sqlite:///{tmp_path}/pending.db"
     engine = make_engine(db)
     ensure_schema(engine)
     with session_scope(engine) as session:
-        draft_phrasings(session=session, kb=kb, entry_id="contact_address", staff="wang",
-                        phrasings=["工会的门朝哪开"], now=WEDNESDAY_10AM)
+        draft_phrasings(_desk(session, services, "wang"), entry_id="contact_address", phrasings=["工会的门朝哪开"])
     engine.dispose()
     before = (knowledge_copy / "faq" / "contact.toml").read_text(encoding="utf-8")
     assert "kb export: 0 change(s)" in _export(db, knowledge_copy)

@@ -2,14 +2,14 @@
 (a new phrasing for an existing answer, or a new answer with its law reference); a second staff member's
 approval, which must pass the same rules as `kb check`.
 
-Pure over storage: the caller owns the transaction and, after an approval commits, reloads the matcher.
+Desk functions (the author and the reviewer are the desk's staff member): the caller owns the transaction
+and, after an approval commits, reloads the matcher.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlmodel import Session
 
@@ -18,7 +18,7 @@ from intents.ids import IntentId
 from intents.matcher import Matcher
 from intents.questions import QuestionGroup
 from intents.skills import ACTIONS
-from intents.staff.desk import Refusal
+from intents.staff.desk import Desk, Refusal
 from knowledge import KnowledgeBase, KnowledgeError
 from knowledge.amend import Amendment, amend
 from knowledge.check import Problem, check_knowledge, phrasing_key
@@ -66,35 +66,25 @@ def _lines(phrasings: Sequence[str]) -> list[str]:
     return kept
 
 
-def draft_phrasings(
-    *, session: Session, kb: KnowledgeBase, entry_id: str, phrasings: Sequence[str], staff: str, now: datetime
-) -> KnowledgeChange:
+def draft_phrasings(desk: Desk, *, entry_id: str, phrasings: Sequence[str]) -> KnowledgeChange:
     """Propose the questions as new phrasings of an existing answer.
 
     Raises:
         Refusal: the answer does not exist, or there is no question to add.
     """
-    if kb.entry(entry_id) is None:
+    if desk.kb.entry(entry_id) is None:
         raise Refusal("console_kb_no_entry", entry=entry_id)
     texts = _lines(phrasings)
     if not texts:
         raise Refusal("console_kb_no_phrasings")
     return drafts.add_change(
-        session=session, kind="phrasings", entry_id=entry_id, phrasings=texts, drafted_by=staff, now=now
+        session=desk.session, kind="phrasings", entry_id=entry_id, phrasings=texts, drafted_by=desk.staff,
+        now=desk.now,
     )
 
 
 def draft_entry(
-    *,
-    session: Session,
-    kb: KnowledgeBase,
-    entry_id: str,
-    intent: str,
-    answer: str,
-    refs: Sequence[str],
-    phrasings: Sequence[str],
-    staff: str,
-    now: datetime,
+    desk: Desk, *, entry_id: str, intent: str, answer: str, refs: Sequence[str], phrasings: Sequence[str]
 ) -> KnowledgeChange:
     """Propose a new answer with its law references and the questions it answers.
 
@@ -104,9 +94,9 @@ def draft_entry(
     entry_id = entry_id.strip()
     if not _ENTRY_ID.match(entry_id):
         raise Refusal("console_kb_bad_id")
-    if kb.entry(entry_id) is not None or any(
+    if desk.kb.entry(entry_id) is not None or any(
         change.entry_id == entry_id and change.kind == "entry" and change.status != "rejected"
-        for change in drafts.changes(session=session)
+        for change in drafts.changes(session=desk.session)
     ):
         raise Refusal("console_kb_id_taken", entry=entry_id)
     if intent not in {item.value for item in IntentId}:
@@ -117,15 +107,15 @@ def draft_entry(
     if not texts:
         raise Refusal("console_kb_no_phrasings")
     return drafts.add_change(
-        session=session,
+        session=desk.session,
         kind="entry",
         entry_id=entry_id,
         intent=intent,
         answer=answer.strip(),
         refs=[ref.strip() for ref in refs if ref.strip()],
         phrasings=texts,
-        drafted_by=staff,
-        now=now,
+        drafted_by=desk.staff,
+        now=desk.now,
     )
 
 
@@ -165,35 +155,33 @@ def problems_with(kb: KnowledgeBase, change: KnowledgeChange, facts: dict[str, s
     ]
 
 
-def approve(
-    *, session: Session, kb: KnowledgeBase, change_id: int, staff: str, facts: dict[str, str], now: datetime
-) -> KnowledgeChange:
+def approve(desk: Desk, *, change_id: int) -> KnowledgeChange:
     """Approve a pending draft: by someone other than its author, and only when it passes the `kb check` rules.
 
     Raises:
         Refusal: no such pending draft, the author approving their own draft, or rule problems
             (`problems` lists them, worded for the editor).
     """
-    change = drafts.get_change(session=session, change_id=change_id, for_update=True)
+    change = drafts.get_change(session=desk.session, change_id=change_id, for_update=True)
     if change is None or change.status != "pending":
         raise Refusal("console_kb_not_pending")
-    if change.drafted_by == staff:
+    if change.drafted_by == desk.staff:
         raise Refusal("console_kb_own_draft")
-    problems = problems_with(kb, change, facts)
+    problems = problems_with(desk.kb, change, dict(desk.policy.facts))
     if problems:
         raise Refusal("console_kb_problems", problems="；".join(problem.message for problem in problems))
-    drafts.review(session=session, change=change, status="approved", staff_id=staff, note="", now=now)
+    drafts.review(session=desk.session, change=change, status="approved", staff_id=desk.staff, note="", now=desk.now)
     return change
 
 
-def reject(*, session: Session, change_id: int, staff: str, note: str, now: datetime) -> KnowledgeChange:
+def reject(desk: Desk, *, change_id: int, note: str) -> KnowledgeChange:
     """Turn a pending draft down, with the reason for its author.
 
     Raises:
         Refusal: no such pending draft.
     """
-    change = drafts.get_change(session=session, change_id=change_id, for_update=True)
+    change = drafts.get_change(session=desk.session, change_id=change_id, for_update=True)
     if change is None or change.status != "pending":
         raise Refusal("console_kb_not_pending")
-    drafts.review(session=session, change=change, status="rejected", staff_id=staff, note=note, now=now)
+    drafts.review(session=desk.session, change=change, status="rejected", staff_id=desk.staff, note=note, now=desk.now)
     return change
