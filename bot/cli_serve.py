@@ -36,7 +36,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     server = services.settings.server
     host, port = args.host or server.host, args.port or server.port
     app = create_app(services, run_scheduler=True)
-    print(f"娘家人 serving on http://{host}:{port}/", file=out, flush=True)
+    print(f"unionbot serving on http://{host}:{port}/", file=out, flush=True)
     uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
     return 0
 
