@@ -23,6 +23,7 @@ from intents.calculators import (
     leave_days,
     maternity_leave,
     overtime,
+    reaches_before_law,
     reading,
     severance,
     untaken_leave_pay,
@@ -239,6 +240,10 @@ class SeveranceForm(_CalculatorForm):
         if result.raised_to_minimum:
             minimum = region.minimum_monthly_wage
             notes.append(ctx.say("calc_note_minimum", **_local(minimum, region.region), minimum=yuan(minimum.value)))
+        if termination is not Termination.UNLAWFUL and reaches_before_law(
+            result.months_worked, ctx.local_now().date(), rules
+        ):
+            notes.append(ctx.say("calc_note_before_2008"))
         if termination is Termination.UNKNOWN:
             body = ctx.say(
                 "calc_severance_all",
@@ -255,11 +260,13 @@ class SeveranceForm(_CalculatorForm):
         if termination is Termination.NO_NOTICE:
             formula = ctx.say("calc_formula_n1", **common, notice=yuan(result.notice_pay), amount=yuan(amount))
             notes.append(ctx.say("calc_note_notice_pay"))
+            notes.append(ctx.say("calc_note_no_notice_reason"))
         elif termination is Termination.UNLAWFUL:
             formula = ctx.say("calc_formula_2n", **common, amount=yuan(amount))
             notes.append(ctx.say("calc_note_unlawful"))
         else:
             formula = ctx.say("calc_formula_n", **common, amount=yuan(amount))
+            notes.append(ctx.say("calc_note_lawful"))
         body = ctx.say(
             "calc_severance_result",
             label=ctx.say(f"calc_label_{termination.value}"),
@@ -332,6 +339,8 @@ class OvertimeForm(_CalculatorForm):
             amount=yuan(result.amount),
         )
         notes = [ctx.say("calc_note_overtime_base")]
+        if kind is OvertimeKind.WEEKDAY and unit == "day":
+            notes.append(ctx.say("calc_note_weekday_days"))
         if kind is OvertimeKind.REST_DAY:
             notes.append(ctx.say("calc_note_rest_day"))
         elif kind is OvertimeKind.HOLIDAY:
