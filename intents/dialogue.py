@@ -26,7 +26,7 @@ from intents.reminders import acknowledge
 from intents.skills import SKILLS, skill_for
 from intents.skills.appointments import appointment_payload
 from intents.skills.cases import continue_case_action, start_intake
-from intents.skills.events import event_payload, sign_up_by_name
+from intents.skills.events import event_payload, names_open_event, sign_up_by_name
 from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
@@ -230,6 +230,10 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
             turn = skill_for(best.entry).respond(best, ctx)
             return with_second_topic(turn, best, candidates, ctx)
         candidates = [best] + [candidate for candidate in candidates if candidate is not best]
+    top = candidates[0]
+    if top.entry.intent == IntentId.EVENT_SIGNUP and names_open_event(ctx.inbound.text, ctx):
+        # Signup phrasings name the kinds of event a station holds; a new one is known by its name instead.
+        return SKILLS[IntentId.EVENT_SIGNUP].respond(top, ctx)
     return clarify(ctx, candidates)
 
 
