@@ -38,6 +38,7 @@ def test_render_lists_buttons_and_notices() -> None:
         "intent": "help",
         "buttons": [{"label": "入会", "payload": "menu:怎么加入工会"}],
         "notices": ["通知"],
+        "active": None,
     }
 
 
@@ -144,3 +145,25 @@ def test_a_cookie_stays_valid_across_a_restart(services: Services) -> None:
     ):
         again = client.post("/api/chat", json={"text": "你好"})
     assert COOKIE not in again.cookies  # recognised: the key is kept in the database
+
+
+def test_the_history_is_the_verified_visitors_own_and_nobody_elses(any_services: Services) -> None:
+    with LiveServer(create_app(any_services)) as server:
+        with httpx.Client(base_url=server.url) as worker:
+            worker.post("/api/chat", json={"text": "我要申请欠薪调解"})
+            worker.post("/api/chat", json={"text": "北京鑫达装饰有限公司"})
+            issued = worker.cookies[COOKIE]
+            history = worker.get("/api/history").json()
+        victim = issued.rpartition(".")[0]
+        with httpx.Client(base_url=server.url) as newcomer:
+            empty = newcomer.get("/api/history").json()
+        forged = []
+        for value in (victim, f"{victim}.forged-signature"):
+            with httpx.Client(base_url=server.url, cookies={COOKIE: value}) as attacker:
+                forged.append(attacker.get("/api/history").json())
+    mine = [line["text"] for line in history["messages"] if line["from"] == "me"]
+    assert mine == ["我要申请欠薪调解", "北京鑫达装饰有限公司"]
+    assert "在哪里" in history["messages"][-1]["text"]
+    assert history["active"].startswith("您正在填写欠薪调解登记")
+    assert empty == {"messages": [], "active": None}
+    assert forged == [{"messages": [], "active": None}] * 2
