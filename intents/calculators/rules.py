@@ -26,6 +26,7 @@ class Rules:
     severance_cap_years: Decimal
     severance_wage_months: Decimal
     unlawful_termination_percent: Decimal
+    contract_law_year: Decimal
     notice_days: Decimal
     notice_pay_months: Decimal
     double_wage_percent: Decimal

@@ -9,6 +9,7 @@ times that average and at most twelve years are paid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -48,6 +49,16 @@ class Severance:
         if termination is Termination.NO_NOTICE:
             return cents(self.compensation + self.notice_pay)
         return self.compensation
+
+
+def months_before_law(months_worked: int, ended: date, rules: Rules) -> int:
+    """The months of service, ending in the month `ended`, that fell before the Labour Contract Law (2008).
+
+    Compensation for those months followed the rules of the time (《劳动合同法》第九十七条), which differ by
+    case and place, so a calculator must not price them with today's formula.
+    """
+    since_law = (ended.year - int(rules.contract_law_year)) * MONTHS_PER_YEAR + ended.month - 1
+    return max(0, months_worked - max(0, since_law))
 
 
 def pay_months(months_worked: int, rules: Rules) -> Decimal:
