@@ -55,7 +55,12 @@ def _topics(folded: str, ctx: TurnContext) -> list[str]:
         return []
     also = [form for words, form in _TOPICS if _has(folded, ctx, words + _ALSO if words + _ALSO in ctx.kb.words else words)]
     first = LeavePayForm.name if names[0] == LeaveDaysForm.name and _has(folded, ctx, "calc_leave_pay") else names[0]
-    return [first, *(name for name in also if name not in (names[0], first))]
+    found = [first, *(name for name in also if name not in (names[0], first))]
+    # "…被开除了，能赔多少" asks about the dismissal above all: that one is computed first.
+    if SeveranceForm.name in found[1:] and _has(folded, ctx, "calc_severance_first"):
+        found.remove(SeveranceForm.name)
+        found.insert(0, SeveranceForm.name)
+    return found
 
 
 def calculator_for(text: str, ctx: TurnContext) -> Form | None:

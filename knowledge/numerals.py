@@ -151,8 +151,9 @@ DURATION_PATTERN = (  # 五年零三个月, 三年半, 五年多, 八个月, 一
     rf"|(?:(?P<months>{NUMBER_TOKEN})个(?P<mmore>多)?月(?:多)?)"
 )
 # A calendar month: 2019年3月, 19年3月, 3月份 (the year may be left out: the same year as the date before it).
+RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}  # years back from today
 MONTH_DATE_PATTERN = (
-    r"(?:(?P<year>(?:19|20)?\d{2})年)?(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
+    r"(?:(?P<year>(?:19|20)?\d{2})年|(?P<relative>今年|去年|前年))?(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
 )
 YEAR_ONLY_PATTERN = r"(?P<year>(?:19|20)\d{2})年(?=入职|进厂|进的|进公司|来|开始|参加工作|上班|就在|就进)"
 # A date followed by these is when the contract was signed; by these, when the work began.

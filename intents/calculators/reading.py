@@ -25,6 +25,7 @@ from knowledge.numerals import (
     MULTIPLE_BIRTHS,
     NUMBER_TOKEN,
     RATE_MARK,
+    RELATIVE_YEARS,
     SIGNED_AFTER_DATE,
     SIGNED_AFTER_LENGTH,
     SINGLE_BIRTH_PATTERN,
@@ -114,10 +115,12 @@ def _lengths(folded: str) -> list[tuple[Duration, int]]:
     return found
 
 
-def _dates(folded: str) -> list[tuple[int, int, int]]:
-    """Every calendar month stated, as (year, month, end offset); a date without a year takes the one before.
+def _dates(folded: str, today: date | None) -> list[tuple[int, int, int]]:
+    """Every calendar month stated, as (year, month, end offset).
 
-    When no date has a year ("3月入职，11月才签"), the year is 0 and only the months between dates count.
+    A date without a year takes the year of the date before it (the next year when its month is earlier:
+    "10月入职，3月才签"); the first one, the latest year that month has passed by `today` ("3月份进厂的").
+    Without `today`, such years are 0 and only the months between dates count.
     """
     found: list[tuple[int, int, int]] = []
     for match in _MONTH_DATE.finditer(folded):
@@ -127,10 +130,12 @@ def _dates(folded: str) -> list[tuple[int, int, int]]:
         if match.group("year") is not None:
             year = int(match.group("year"))
             year += _CENTURY if year < 100 else 0
+        elif match.group("relative") is not None and today is not None:
+            year = today.year - RELATIVE_YEARS[match.group("relative")]
         elif found:
-            year = found[-1][0]
-            if year == 0 and month < found[-1][1]:
-                year = 1  # "10月入职，第二年3月才签": the later date is in the next year
+            year = found[-1][0] + (1 if month < found[-1][1] else 0)
+        elif today is not None:
+            year = today.year if month <= today.month else today.year - 1
         else:
             year = 0
         found.append((year, int(month), match.end()))
@@ -141,9 +146,9 @@ def _months_between(start: tuple[int, int], end: tuple[int, int]) -> int:
     return (end[0] - start[0]) * 12 + end[1] - start[1]
 
 
-def _start_date(folded: str) -> tuple[int, int] | None:
+def _start_date(folded: str, today: date | None) -> tuple[int, int] | None:
     """When the work began: the first dated start ("2019年3月入职"), else the first date not a signing."""
-    dates = _dates(folded)
+    dates = _dates(folded, today)
     started = [(y, m) for y, m, end in dates if _STARTED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])]
     if started:
         return started[0]
@@ -163,8 +168,8 @@ def duration(text: str, today: date | None = None) -> Duration | None:
         return lengths[0][0]
     if today is None:
         return None
-    start = _start_date(folded)
-    if start is not None and start[0] > 0:
+    start = _start_date(folded, today)
+    if start is not None:
         months_since = _months_between(start, (today.year, today.month))
         return Duration(months_since) if 0 <= months_since <= MAX_MONTHS else None
     year = _YEAR_ONLY.search(folded)
@@ -179,8 +184,10 @@ def contract_gap(text: str, today: date | None = None) -> ContractGap | None:
     "入职八个月了还没签" → 8, not signed (so far). None when no length or start is stated.
     """
     folded = _clean(text)
-    signings = [(y, m) for y, m, end in _dates(folded) if _SIGNED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])]
-    start = _start_date(folded)
+    signings = [
+        (y, m) for y, m, end in _dates(folded, today) if _SIGNED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])
+    ]
+    start = _start_date(folded, today)
     if signings and start is not None:
         months = _months_between(start, signings[0])
         if 0 <= months <= MAX_MONTHS:

@@ -236,9 +236,9 @@ class _CalculatorForm:
             return turn
         names = {slot.name for slot in then.slots}
         carried = {name: value for name, value in values.items() if name in names and name not in (THEN, FIRST_TEXT)}
-        follow = start_form(then, ctx, str(values.get(FIRST_TEXT, "")), lead=ctx.say(f"calc_then_{then.name}"), initial=carried)
+        follow = start_form(then, ctx, str(values.get(FIRST_TEXT, "")), initial=carried)
         reply = follow.reply
-        text = f"{turn.reply.text}\n\n{reply.text}"
+        text = f"{turn.reply.text}\n\n{ctx.say(f'calc_then_{then.name}')}\n{reply.text}"
         buttons = reply.buttons or turn.reply.buttons  # the second result's, or the first's while it asks
         return Turn(Reply(text, turn.reply.intent, turn.reply.confidence, buttons), turn.outbox + follow.outbox)
 
