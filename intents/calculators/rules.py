@@ -26,9 +26,9 @@ class Rules:
     severance_cap_years: Decimal
     severance_wage_months: Decimal
     unlawful_termination_percent: Decimal
-    contract_law_year: Decimal
     notice_days: Decimal
     notice_pay_months: Decimal
+    severance_law_since_year: Decimal
     double_wage_percent: Decimal
     double_wage_grace_months: Decimal
     double_wage_until_years: Decimal

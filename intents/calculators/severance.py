@@ -51,16 +51,6 @@ class Severance:
         return self.compensation
 
 
-def months_before_law(months_worked: int, ended: date, rules: Rules) -> int:
-    """The months of service, ending in the month `ended`, that fell before the Labour Contract Law (2008).
-
-    Compensation for those months followed the rules of the time (《劳动合同法》第九十七条), which differ by
-    case and place, so a calculator must not price them with today's formula.
-    """
-    since_law = (ended.year - int(rules.contract_law_year)) * MONTHS_PER_YEAR + ended.month - 1
-    return max(0, months_worked - max(0, since_law))
-
-
 def pay_months(months_worked: int, rules: Rules) -> Decimal:
     """N before any cap: a month's wage per full year, the remainder by the six-month rule."""
     if months_worked < 0:
@@ -72,6 +62,25 @@ def pay_months(months_worked: int, rules: Rules) -> Decimal:
     elif remainder > 0:
         months += rules.severance_short_months
     return months
+
+
+def months_before_law(months_worked: int, today: date, rules: Rules) -> int:
+    """How many of `months_worked` months back from `today` fell before 1 January of the law's first year.
+
+    A calculator must not price them with today's formula (see `reaches_before_law`).
+    """
+    months_since = (today.year - int(rules.severance_law_since_year)) * MONTHS_PER_YEAR + today.month - 1
+    return max(0, months_worked - max(0, months_since))
+
+
+def reaches_before_law(months_worked: int, today: date, rules: Rules) -> bool:
+    """True when `months_worked` months back from `today` start before 1 January of the law's first year.
+
+    《劳动合同法》第九十七条: 经济补偿 for the years before the law took effect (第九十八条) follows the rules of
+    that time, so N (and N+1) computed over the whole service may be wrong for them; 赔偿金 counts every year
+    (《劳动合同法实施条例》第二十五条).
+    """
+    return months_before_law(months_worked, today, rules) > 0
 
 
 def severance(months_worked: int, monthly_wage: Decimal, rules: Rules, local: LocalFigures) -> Severance:

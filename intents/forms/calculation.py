@@ -309,11 +309,13 @@ class SeveranceForm(_CalculatorForm):
         if termination is Termination.NO_NOTICE:
             formula = ctx.say("calc_formula_n1", **common, notice=yuan(result.notice_pay), amount=yuan(amount))
             notes.append(ctx.say("calc_note_notice_pay"))
+            notes.append(ctx.say("calc_note_no_notice_reason"))
         elif termination is Termination.UNLAWFUL:
             formula = ctx.say("calc_formula_2n", **common, amount=yuan(amount))
             notes.append(ctx.say("calc_note_unlawful"))
         else:
             formula = ctx.say("calc_formula_n", **common, amount=yuan(amount))
+            notes.append(ctx.say("calc_note_lawful"))
         body = ctx.say(
             "calc_severance_result",
             label=ctx.say(f"calc_label_{termination.value}"),
@@ -407,6 +409,8 @@ class OvertimeForm(_CalculatorForm):
             amount=yuan(result.amount),
         )
         notes = [ctx.say("calc_note_overtime_base")]
+        if kind is OvertimeKind.WEEKDAY and unit == "day":
+            notes.append(ctx.say("calc_note_weekday_days"))
         if kind is OvertimeKind.REST_DAY:
             notes.append(ctx.say("calc_note_rest_day"))
         elif kind is OvertimeKind.HOLIDAY:
