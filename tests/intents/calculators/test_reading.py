@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from intents.calculators.reading import ContractGap, Duration, babies, contract_gap, disability_level, duration, quantity, wage
+from intents.calculators.reading import (
+    ContractGap,
+    Duration,
+    babies,
+    contract_gap,
+    disability_level,
+    duration,
+    quantity,
+    wage,
+)
 
 
 @pytest.mark.parametrize(
