@@ -238,7 +238,8 @@ class _CalculatorForm:
         carried = {name: value for name, value in values.items() if name in names and name not in (THEN, FIRST_TEXT)}
         follow = start_form(then, ctx, str(values.get(FIRST_TEXT, "")), initial=carried)
         reply = follow.reply
-        text = f"{turn.reply.text}\n\n{ctx.say(f'calc_then_{then.name}')}\n{reply.text}"
+        first = turn.reply.text.rsplit("\n", 1)[0]  # what happens next is said once, after the second
+        text = f"{first}\n\n{ctx.say(f'calc_then_{then.name}')}\n{reply.text}"
         buttons = reply.buttons or turn.reply.buttons  # the second result's, or the first's while it asks
         return Turn(Reply(text, turn.reply.intent, turn.reply.confidence, buttons), turn.outbox + follow.outbox)
 

@@ -176,6 +176,7 @@ def test_no_contract_and_a_dismissal_are_both_computed(worker: Conversation) -> 
     assert "接着算没签合同的二倍工资" in both.text
     assert "88,000元" in both.text  # eleven months × 8000, without asking the wage again
     assert "每月工资大概多少" not in both.text
+    assert both.text.count("以上是按您给的数字估算的") == 1
     assert [button.label for button in both.buttons] == ["申请调解", "转人工"]
 
 
