@@ -8,17 +8,19 @@ back to the sender (`answer_not_sent`), and the rows waiting for a visitor witho
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlmodel import Session
 
 from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
+from intents.forms import FORMS, describe_active
 from intents.outbox import write as write_outbox
 from storage import dialogue_state, messages, nonces, outbox, session_scope, users
-from storage.models import ReplyLog
+from storage.models import ReplyLog, User
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,10 @@ def process(services: Services, inbound: Inbound) -> Processed:
     """
     try:
         return _turn(services, inbound)
+    except OperationalError:
+        # The database is locked or unreachable: nothing was stored. The caller tries again (WeChat's late path)
+        # or refuses with 503 so the platform sends the message again; an apology now would be the only answer.
+        raise
     except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
         # A bug or a database hiccup in one turn must not lose the message or show a traceback.
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
@@ -177,6 +183,49 @@ def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str
             session=session, channel=channel, recipient=recipient, now=services.clock.now()
         )
         return [row.text for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """What a reloaded chat page shows: the visitor's own conversation and the form they are filling in."""
+
+    lines: list[messages.HistoryLine]
+    active_form: str | None  # "您正在填写欠薪调解登记。…" with the question waiting, or None
+
+
+def _active_form(services: Services, session: Session, user: User, now: datetime) -> str | None:
+    state = dialogue_state.load_state(session=session, user_id=user.id or 0, now=now)
+    if state.form is None:
+        return None
+    kb, matcher = services.knowledge.current()
+    view = Inbound(user.channel, user.external_id, "", f"view:{now.timestamp()}", now, "menu")
+    ctx = TurnContext(
+        session=session, kb=kb, matcher=matcher, policy=services.policy, inbound=view, user=user, state=state, now=now
+    )
+    return describe_active(ctx, FORMS)
+
+
+def active_form(services: Services, *, channel: str, user_id: str) -> str | None:
+    """"您正在填写…" for the form the user is filling in, or None."""
+    with session_scope(services.engine) as session:
+        user = users.find_user(session=session, channel=channel, external_id=user_id)
+        return _active_form(services, session, user, services.clock.now()) if user is not None else None
+
+
+def conversation(services: Services, *, channel: str, user_id: str, limit: int = 60) -> ConversationView:
+    """The conversation of one user of a channel (theirs only), oldest first, and their active form.
+
+    Only the last reply's buttons are offered again: an older message's buttons were answered already.
+    """
+    with session_scope(services.engine) as session:
+        user = users.find_user(session=session, channel=channel, external_id=user_id)
+        if user is None:
+            return ConversationView([], None)
+        lines = [line for line in messages.history(session=session, user=user, limit=limit) if line.text]
+        for index, line in enumerate(lines[:-1]):
+            if line.buttons:
+                lines[index] = replace(line, buttons=())
+        return ConversationView(lines, _active_form(services, session, user, services.clock.now()))
 
 
 def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:

@@ -98,6 +98,7 @@ class HistoryLine:
     intent: str | None
     confidence: float | None
     at: datetime
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, payload) of a reply's buttons
 
 
 def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLine]:
@@ -113,5 +114,27 @@ def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLi
     for inbound, reply in reversed(rows):
         lines.append(HistoryLine("in", inbound.text, None, None, inbound.received_at))
         if reply is not None:
-            lines.append(HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at))
+            buttons = tuple((item["label"], item["payload"]) for item in reply.buttons)
+            lines.append(
+                HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at, buttons)
+            )
     return lines
+
+
+def last_words(*, session: Session, user: User, since: datetime, exclude_message_id: str) -> str:
+    """The worker's latest typed message since `since` other than the current one ("" when none).
+
+    A menu tap carries no words of its own: what the worker typed just before it is the story it is about.
+    """
+    statement = (
+        select(InboundMessage.text)
+        .where(
+            InboundMessage.user_id == user.id,
+            InboundMessage.kind == "text",
+            InboundMessage.message_id != exclude_message_id,
+            col(InboundMessage.received_at) >= since,
+        )
+        .order_by(col(InboundMessage.received_at).desc(), col(InboundMessage.id).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first() or ""

@@ -220,6 +220,7 @@ class _CalculatorForm:
 
     name: ClassVar[str]
     intent: ClassVar[IntentId] = IntentId.LABOR_LAW
+    title_key: ClassVar[str] = "calc_form_title"
     idle_expiry: ClassVar[timedelta] = IDLE
     cancel_key: ClassVar[str] = "calc_cancelled"
     slots: ClassVar[tuple[Slot, ...]]
