@@ -118,6 +118,6 @@ def test_names_are_masked_in_the_unanswered_list(any_services: Services, clock: 
     worker.say("王建国家的阳台晾衣杆怎么划分")
     Conversation(any_services, user="intro").say("本人赵小明，楼顶能晒被子吗")
     report = build_report(any_services.engine, any_services.policy, 2026, 11, clock.now())
-    texts = " ".join(" ".join((group.text, *group.others)) for group in report.unanswered)
+    texts = " ".join(" ".join(group.wordings) for group in report.unanswered)
     assert "王建国" not in texts and "王**家的阳台" in texts
     assert "赵小明" not in texts and "本人赵**" in texts
