@@ -106,7 +106,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as error:
         raise BotError(f"cannot create {folder}: {error.strerror}") from error
     report = build_report(
-        services.engine, services.policy, year, month, services.clock.now(), services.matcher.prepare
+        services.engine, services.policy, year, month, services.clock.now(), services.matcher.question_core
     )
     chart = folder / f"report-{report.label}.png"
     markdown = folder / f"report-{report.label}.md"

@@ -29,7 +29,7 @@ from intents.staff.report import render_pack
 from intents.staff.routine_text import RoutineText
 from intents.staff.routines import Occurrence, Plan
 from intents.turn import OutboxItem
-from storage import dialogue_state, reminders, session_scope
+from storage import dialogue_state, meetings, reminders, session_scope
 
 STAFF = "staff"  # outbox rows to a staff member by id; the sender finds their account (bot/sender.py)
 REASON_ROUTINE = "routine_reminder"
@@ -63,7 +63,10 @@ class Jobs:
     def send_routine_reminders(self) -> str:
         """Remind every attendee of each meeting whose reminder time has come; repeat unacknowledged ones."""
         now = self.now()
-        due = self.plan.due(now)
+        start, end = self.plan.window(now)
+        with session_scope(self.services.engine) as session:
+            moves = meetings.moves_between(session=session, start=start, end=end)
+        due = self.plan.due(now, moves)
         packs = {
             item.key: self._pack(item) for item in due if item.routine.with_figures and self._unsent(item)
         }

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.app import Services
-from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
+from intents import Button, Inbound, IntentId, Reply, TurnContext, handle, payloads
 from intents.context import render
 from intents.forms import FORMS, describe_active
 from intents.outbox import write as write_outbox
@@ -65,6 +65,18 @@ def process(services: Services, inbound: Inbound) -> Processed:
         return _turn(services, inbound, fixed_reply=apology)
 
 
+def _as_typed_button(session: Session, inbound: Inbound, recorded: messages.Recorded) -> Inbound:
+    """A short text that is the label of a button on the user's last reply is that button's tap.
+
+    WeChat shows buttons as lines to send back; the worker who types "排候补" means the button.
+    """
+    if inbound.kind != "text" or len(inbound.text) > payloads.TYPED_LABEL_MAX:
+        return inbound
+    buttons = messages.last_buttons(session=session, user_id=recorded.user_id, before_id=recorded.id)
+    payload = payloads.typed_button(inbound.text, buttons)
+    return inbound if payload is None else replace(inbound, kind="button", payload=payload)
+
+
 def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
@@ -88,6 +100,7 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
         if fixed_reply is not None:
             reply = fixed_reply
         else:
+            inbound = _as_typed_button(session, inbound, recorded)
             state = dialogue_state.load_state(session=session, user_id=recorded.user_id, now=now)
             kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
             ctx = TurnContext(

@@ -2,8 +2,8 @@
 
 `build_report` reads one month from the database, `render_chart` draws the PNG of inquiries per day by
 intent; the words (`render_markdown` for `python -m bot report`, `render_pack` for the monthly meeting's
-reminder) are intents/staff/report.py's. Questions the bot could not answer are grouped by similarity (the project's own
-normalisation and synonyms, then rapidfuzz), most frequent first: the knowledge base's to-do list.
+reminder) are intents/staff/report.py's. Questions the bot could not answer are grouped as the console groups
+them (intents.questions), most frequent first: the knowledge base's to-do list.
 """
 
 from __future__ import annotations
@@ -14,56 +14,16 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
 from bot.errors import BotError
 from bot.masking import mask_names, mask_personal
 from intents.context import DialoguePolicy
-from intents.normalize import fold, normalize
-from intents.staff.report import MonthlyReport, QuestionGroup, chart_text
+from intents.normalize import fold
+from intents.questions import group_questions
+from intents.staff.report import MonthlyReport, chart_text
 from knowledge import KnowledgeBase
 from storage import cases, figures, session_scope
-
-SIMILAR = 70  # rapidfuzz score (0–100) from which two unanswered questions count as the same question
-
-
-def group_questions(
-    texts: Sequence[str], prepare: Callable[[str], str] = normalize, threshold: int = SIMILAR
-) -> list[QuestionGroup]:
-    """Group similar questions, most frequent group first (ties: first asked first).
-
-    Two questions are similar when rapidfuzz finds their prepared forms (normalised, synonyms rewritten)
-    at least `threshold` alike, character by character or word by word in any order.
-    """
-    members: list[list[str]] = []
-    keys: list[str] = []
-    for text in texts:
-        prepared = prepare(text)
-        if not prepared:
-            continue
-        folded = prepared.replace(" ", "")
-        best, best_score = -1, 0.0
-        for index, key in enumerate(keys):
-            score = max(
-                fuzz.ratio(folded, key.replace(" ", "")),
-                fuzz.token_sort_ratio(prepared, key) if " " in prepared or " " in key else 0.0,
-            )
-            if score > best_score:
-                best, best_score = index, score
-        if best >= 0 and best_score >= threshold:
-            members[best].append(text)
-        else:
-            members.append([text])
-            keys.append(prepared)
-    groups = []
-    for wordings in members:
-        counted = Counter(fold(text) for text in wordings)
-        by_fold = {fold(text): text for text in reversed(wordings)}  # the first wording of each form
-        ordered = [by_fold[form] for form, _ in counted.most_common()]
-        groups.append(QuestionGroup(ordered[0], len(wordings), tuple(ordered[1:3])))
-    order = {id(group): index for index, group in enumerate(groups)}
-    return sorted(groups, key=lambda group: (-group.count, order[id(group)]))
 
 
 def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -84,9 +44,13 @@ def build_report(
     year: int,
     month: int,
     now: datetime,
-    prepare: Callable[[str], str] = normalize,
+    core: Callable[[str], str] = fold,
 ) -> MonthlyReport:
-    """Read one month's figures; messages from staff accounts are not counted as inquiries."""
+    """Read one month's figures; messages from staff accounts are not counted as inquiries.
+
+    Unanswered questions are grouped as the console groups them; `core` is what a question is about (the
+    matcher's `question_core`; plain folding without one).
+    """
     tz = policy.timezone
     start, end = month_bounds(year, month, tz)
     staff_accounts = set(policy.staff_accounts)
@@ -105,7 +69,7 @@ def build_report(
     for item in inquiries:
         per_day.setdefault(item.at.astimezone(tz).date(), Counter())[item.intent] += 1
     unanswered = [
-        mask_names(mask_personal(item.text), names)
+        (mask_names(mask_personal(item.text), names), item.at)
         for item in inquiries
         if not item.answered and item.text.strip()
     ]
@@ -121,7 +85,7 @@ def build_report(
         by_intent=Counter(item.intent for item in inquiries).most_common(),
         by_channel=Counter(item.channel for item in inquiries).most_common(),
         per_day=per_day,
-        unanswered=group_questions(unanswered, prepare),
+        unanswered=group_questions(unanswered, core),
         cases=case_figures,
         tickets_opened=len(opened),
         tickets_closed=closed,

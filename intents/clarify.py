@@ -86,9 +86,8 @@ def offer_choices(
 ) -> Turn:
     """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
 
-    The buttons' payloads and labels are kept in the choice state: on the next turn the worker's number, or
-    the button's label typed out, acts exactly as a tap on that button would (dialogue._resume_choice),
-    clarify's FAQ choices included. `yes`: the payload a plain "好" / "要" stands for (a yes-or-no offer).
+    The buttons' payloads and labels are kept in the choice state: on the next turn the worker's number acts
+    exactly as a tap on that button would (dialogue._resume_choice), clarify's FAQ choices included. `yes`: the payload a plain "好" / "要" stands for (a yes-or-no offer).
     `moments`: the time each choice stands for, so "周三下午三点" picks it (appointment times).
     """
     dialogue_state.start_form(

@@ -28,12 +28,12 @@ from intents.reminders import acknowledge
 from intents.skills import SKILLS, skill_for
 from intents.skills.appointments import appointment_payload
 from intents.skills.cases import continue_case_action, start_intake
-from intents.skills.events import event_payload, sign_up_by_name
+from intents.skills.events import event_payload, names_open_event, sign_up_by_name
 from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Button, Reply, Turn
-from intents.understand import lacks_labour_evidence, story_turn
+from intents.understand import founded, lacks_labour_evidence, story_turn, topic_turn
 from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state, messages
 from storage.tickets import ticket_number
@@ -187,7 +187,7 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     calculated = calculation_turn(text, ctx)  # "干了五年，月薪八千，能赔多少": the worker's own numbers
     if calculated is not None:
         return calculated
-    candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    candidates = founded(text, ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5)), ctx)
     # An event's own title is better evidence than the FAQ's phrasings when the matcher is unsure.
     best = candidates[0] if candidates else None
     if best is None or best.entry.intent == IntentId.EVENT_SIGNUP or best.score < ctx.policy.threshold_for(
@@ -198,10 +198,10 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
             return by_name
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
-    return _decide(candidates, ctx)
+    return _decide(text, candidates, ctx)
 
 
-def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
+def _decide(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn:
     """Answer, offer choices or say "not understood", from the ranked entries.
 
     Intents vote: an intent's weight is its best entry's score plus `intent_vote` times its second-best
@@ -210,10 +210,11 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     contact card or a greeting); the best of the winning intent answers when that intent leads the other
     answerable ones by the margin, or else the best single entry when it leads the others' best by the margin.
     A menu is left for topics genuinely close; a close second topic comes as a button beside the answer.
+    A work story that answers neither way but is about a topic with an overview entry (an injury) gets it.
     """
     policy = ctx.policy
     if not candidates or candidates[0].score < policy.floor:
-        return not_understood(ctx, candidates[0].score if candidates else 0.0)
+        return topic_turn(text, candidates, ctx) or not_understood(ctx, candidates[0].score if candidates else 0.0)
     by_intent: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         by_intent.setdefault(candidate.entry.intent, []).append(candidate)
@@ -233,7 +234,11 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
             turn = skill_for(best.entry).respond(best, ctx)
             return with_second_topic(turn, best, candidates, ctx)
         candidates = [best] + [candidate for candidate in candidates if candidate is not best]
-    return clarify(ctx, candidates)
+    top = candidates[0]
+    if top.entry.intent == IntentId.EVENT_SIGNUP and names_open_event(ctx.inbound.text, ctx):
+        # Signup phrasings name the kinds of event a station holds; a new one is known by its name instead.
+        return SKILLS[IntentId.EVENT_SIGNUP].respond(top, ctx)
+    return topic_turn(text, candidates, ctx) or clarify(ctx, candidates)
 
 
 def _score(candidate: Candidate) -> float:
@@ -267,8 +272,7 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     """"2" or "第二个" after numbered choices acts like tapping that button; anything else is read afresh."""
     # Cleared before acting: the choice may start a form of its own (an event signup).
     options = [str(option) for option in ctx.state.slots.get("options", [])]
-    raw_labels = [str(label) for label in ctx.state.slots.get("labels", [])]
-    labels = [fold(label) for label in raw_labels]
+    labels = [str(label) for label in ctx.state.slots.get("labels", [])]
     yes = ctx.state.slots.get("yes")
     moments = [datetime.fromisoformat(str(moment)) for moment in ctx.state.slots.get("moments", [])]
     intent = str(ctx.state.slots.get("intent", IntentId.HELP.value))
@@ -278,12 +282,10 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
     number = ordinals.index(folded) + 1 if folded in ordinals else None
     number = number or (parse_chinese(folded) if len(folded) <= 2 else None)
-    if number is None and folded in labels:  # the button's label typed out ("排候补")
-        number = labels.index(folded) + 1
     if number is None and isinstance(yes, str) and folded in fold_all(ctx.kb.words.get("choice_yes", ())):
         return _on_payload(yes, ctx)
-    if number is None and moments and len(moments) == len(options) == len(raw_labels):
-        return _choice_by_time(text, options, raw_labels, moments, IntentId(intent), ctx)
+    if number is None and moments and len(moments) == len(options) == len(labels):
+        return _choice_by_time(text, options, labels, moments, IntentId(intent), ctx)
     if number is None or not 1 <= number <= len(options):
         return None
     option = options[number - 1]

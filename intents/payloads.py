@@ -6,6 +6,7 @@ untrusted: `parse` and `parse_event` return None for anything they do not know a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -100,3 +101,23 @@ def parse_event(value: str) -> tuple[EventAction, int] | None:
         if action == known:
             return known, int(raw_id)
     return None
+
+
+TYPED_LABEL_MAX = 16  # a button label is short; longer messages are never taken as a typed button
+
+
+def typed_button(text: str, buttons: Sequence[tuple[str, str]]) -> str | None:
+    """The payload of the button whose label the worker typed, or None.
+
+    Platforms without buttons (WeChat text, SMS-like clients) show them as lines to send back, so "排候补"
+    typed after a reply that offered 【排候补】 must do what the tap does. Only an exact match counts, after
+    folding (traditional → simplified, punctuation and brackets dropped).
+    """
+    from intents.normalize import fold
+
+    if len(text) > TYPED_LABEL_MAX:
+        return None
+    typed = fold(text)
+    if not typed:
+        return None
+    return next((payload for label, payload in buttons if fold(label) == typed), None)

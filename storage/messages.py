@@ -84,6 +84,19 @@ def record_reply(
     )
 
 
+def last_buttons(*, session: Session, user_id: int, before_id: int) -> tuple[tuple[str, str], ...]:
+    """(label, payload) of the buttons on the user's latest reply before inbound message `before_id`."""
+    statement = (
+        select(ReplyLog.buttons)
+        .join(InboundMessage, col(ReplyLog.inbound_id) == col(InboundMessage.id))
+        .where(InboundMessage.user_id == user_id, col(InboundMessage.id) < before_id)
+        .order_by(col(InboundMessage.id).desc())
+        .limit(1)
+    )
+    buttons = session.exec(statement).first() or []
+    return tuple((str(item["label"]), str(item["payload"])) for item in buttons)
+
+
 def reply_for(*, session: Session, inbound: Recorded) -> ReplyLog | None:
     """The reply already given to this inbound message (what a retry gets back), or None."""
     return session.exec(select(ReplyLog).where(ReplyLog.inbound_id == inbound.id)).first()

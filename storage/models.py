@@ -442,3 +442,22 @@ class Appointment(SQLModel, table=True):
     booked_at: datetime = Field(sa_column=_aware())
     updated_at: datetime = Field(sa_column=_aware())
     cancelled_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class MeetingMove(SQLModel, table=True):
+    """One occurrence of a routine meeting moved by a staff member: from its usual time to another, and why.
+
+    Keyed by the routine and the time the rules give it, so moving it again replaces the row; reminders are
+    sent for `moved_to` and carry the reason.
+    """
+
+    __tablename__ = "meeting_moves"
+    __table_args__ = (UniqueConstraint("routine", "original_at", name="uq_meeting_moves_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    routine: str = Field(max_length=32)
+    original_at: datetime = Field(sa_column=_aware())
+    moved_to: datetime = Field(sa_column=_aware())
+    reason: str = Field(max_length=256)
+    moved_by: str = Field(max_length=64)
+    moved_at: datetime = Field(sa_column=_aware())

@@ -77,6 +77,18 @@ def find_events(text: str, candidates: Sequence[Event], ctx: TurnContext) -> lis
     return [event for score, event in fuzzy if score >= best - FUZZY_SPREAD]
 
 
+def names_open_event(text: str, ctx: TurnContext) -> bool:
+    """True when the message names an open event by its title, a part of it or an alias, exactly: then a
+    weak match of the signup phrasings ("报名书法班" for a class staff have just put up) is still a signup."""
+    queries = [query for query in _query(text, ctx) if len(query) >= 2]
+    return any(
+        name in query
+        for event in events.open_events(session=ctx.session, now=ctx.now)
+        for name in event_names(event, ctx)
+        for query in queries
+    )
+
+
 def _id(event: Event) -> int:
     assert event.id is not None  # events come from the database
     return event.id

@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from intents.context import DialoguePolicy, Speaks
+from intents.questions import QuestionGroup
 from knowledge import KnowledgeBase
 from storage import cases
 from storage.figures import CaseFigures, EventFigures
 
 PACK_TOP = 3  # items per line in the reminder's short pack
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Unanswered questions that say the same thing: the most common wording, how often, other wordings."""
-
-    text: str
-    count: int
-    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +100,7 @@ def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy
             words.say(
                 "pack_unanswered",
                 top=joiner.join(
-                    words.say("pack_question", text=group.text, count=group.count) for group in groups
+                    words.say("pack_question", text=group.example, count=group.count) for group in groups
                 ),
             )
         )
@@ -200,9 +192,9 @@ def _unanswered(report: MonthlyReport, words: _Words) -> list[str]:
     if not report.unanswered:
         lines.append(words.say("report_none"))
     for number, group in enumerate(report.unanswered, 1):
-        lines.append(words.say("report_unanswered_line", number=number, text=group.text, count=group.count))
+        lines.append(words.say("report_unanswered_line", number=number, text=group.example, count=group.count))
         if group.others:
-            others = words.say("pack_joiner").join(group.others)
+            others = words.say("pack_joiner").join(group.others[:2])
             lines.append("   " + words.say("report_unanswered_also", others=others))
     return lines
 

@@ -5,30 +5,10 @@ from pathlib import Path
 
 from bot.app import Services
 from bot.cli import main
-from bot.report import build_report, group_questions, render_chart
+from bot.report import build_report, render_chart
 from intents.staff.report import render_markdown, render_pack
 from tests.support.clock import SHANGHAI, FixedClock
 from tests.support.conversation import Conversation
-
-
-def test_similar_questions_are_grouped_most_frequent_first() -> None:
-    groups = group_questions(
-        [
-            "楼上漏水物业不管",
-            "小区停车位怎么划分",
-            "小区停车位怎么划分？",
-            "小區停車位怎麼劃分",
-            "小区停车位如何划分",
-            "楼上漏水物业不管怎么办",
-            "孩子上学报名",
-        ]
-    )
-    assert [(group.text, group.count) for group in groups] == [
-        ("小区停车位怎么划分", 4),
-        ("楼上漏水物业不管", 2),
-        ("孩子上学报名", 1),
-    ]
-    assert groups[0].others == ("小区停车位如何划分",)
 
 
 def _month_of_traffic(services: Services, clock: FixedClock) -> None:
@@ -43,11 +23,11 @@ def _month_of_traffic(services: Services, clock: FixedClock) -> None:
 
 def test_report_counts_the_month(services: Services, clock: FixedClock) -> None:
     _month_of_traffic(services, clock)
-    report = build_report(services.engine, services.policy, 2026, 11, clock.now(), services.matcher.prepare)
+    report = build_report(services.engine, services.policy, 2026, 11, clock.now(), services.matcher.question_core)
     assert report.total == 3 and report.users == 3 and report.answered == 2
     assert dict(report.by_channel) == {"wechat": 2, "web": 1}
     assert sum(sum(counter.values()) for counter in report.per_day.values()) == 3
-    assert [group.text for group in report.unanswered] == ["阳台晾衣杆怎么划分，138****5678"]
+    assert [group.example for group in report.unanswered] == ["阳台晾衣杆怎么划分，138****5678"]
     markdown = render_markdown(report, services.kb, services.policy, "chart.png")
     assert markdown.startswith("# 2026年11月工作数据")
     assert "| 微信 | 2 |" in markdown and "![每天的咨询量](chart.png)" in markdown
@@ -138,6 +118,6 @@ def test_names_are_masked_in_the_unanswered_list(any_services: Services, clock: 
     worker.say("王建国家的阳台晾衣杆怎么划分")
     Conversation(any_services, user="intro").say("本人赵小明，楼顶能晒被子吗")
     report = build_report(any_services.engine, any_services.policy, 2026, 11, clock.now())
-    texts = " ".join(" ".join((group.text, *group.others)) for group in report.unanswered)
+    texts = " ".join(" ".join(group.wordings) for group in report.unanswered)
     assert "王建国" not in texts and "王**家的阳台" in texts
     assert "赵小明" not in texts and "本人赵**" in texts

@@ -59,3 +59,22 @@ def test_a_full_event_says_so_first_and_offers_the_waitlist(any_services: Servic
     assert "名额已经满了" in full.text and "姓名" not in full.text
     assert _labels(full) == ["排候补", "看看其他活动"]
     assert "姓名" in late.tap("排候补").text
+
+
+def test_typing_a_buttons_label_does_what_the_tap_does(any_services: Services) -> None:
+    # On WeChat the buttons are lines to send back: the worker types 排候补 instead of tapping it.
+    add_event(any_services, "tiny", "书法小课堂", at(12, 10, 14), capacity=1)
+    first = Conversation(any_services, "first")
+    for text in ("报名书法小课堂", "张三", "13812345678", "月坛街道办", "同意"):
+        first.say(text)
+    late = Conversation(any_services, "late")
+    late.say("报名书法小课堂")
+    asked = late.say("【排候补】")
+    assert "姓名" in asked.text
+    for answer in ("李四", "13987654321", "月坛街道办", "同意"):
+        late.say(answer)
+    assert "候补" in late.replies[-1].text and "第1位" in late.replies[-1].text
+    # A longer message that merely contains a label is a message, not a tap.
+    again = Conversation(any_services, "again")
+    again.say("报名书法小课堂")
+    assert "姓名" not in again.say("我想排候补但是我不知道怎么弄才好呢请问一下").text

@@ -8,8 +8,9 @@ import pytest
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.plan import routine_plan, workday_calendar
-from intents.staff.routines import Routine, RuleError, occurrences, parse_rule
+from intents.staff.routines import Plan, Routine, RuleError, occurrences, parse_rule
 from intents.workdays import WorkdayCalendar
+from storage.models import MeetingMove
 from tests.support.clock import SHANGHAI
 
 CAL = WorkdayCalendar()
@@ -133,3 +134,18 @@ def test_the_list_starts_from_now_and_flags_meetings_too_close_together(settings
     assert [other.key for other in found[0]] == ["weekly_study"]
     assert [other.key for other in found[1]] == ["monthly_meeting"]
     assert clashes(plan.coming(now, days=1, start=date(2026, 12, 2))) == {}
+
+
+def test_a_moved_occurrence_leaves_its_day_and_is_due_at_its_new_time() -> None:
+    study = _routine("weekly:tue", time(14, 30), before=60)
+    plan = Plan((study,), CAL, SHANGHAI)
+    usual = datetime(2026, 12, 1, 14, 30, tzinfo=SHANGHAI)
+    move = MeetingMove(routine="r", original_at=usual, moved_to=datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI),
+                       reason="区里开会", moved_by="wang", moved_at=usual - timedelta(days=3))
+    week = plan.upcoming(date(2026, 11, 30), 7, [move])
+    assert [(item.meeting_at.day, item.moved_from) for item in week] == [(3, usual)]
+    assert week[0].move_reason == "区里开会" and week[0].remind_at == datetime(2026, 12, 3, 8, 0, tzinfo=SHANGHAI)
+    assert plan.due(usual - timedelta(minutes=30), [move]) == []
+    assert [item.moved_from for item in plan.due(datetime(2026, 12, 3, 8, 10, tzinfo=SHANGHAI), [move])] == [usual]
+    start, end = plan.window(usual)
+    assert start <= usual < end
