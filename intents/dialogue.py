@@ -29,7 +29,7 @@ from intents.skills import SKILLS, skill_for
 from intents.skills.appointments import appointment_payload
 from intents.skills.cases import continue_case_action, start_intake
 from intents.skills.events import event_payload, names_open_event, sign_up_by_name
-from intents.skills.faq import detail_turn
+from intents.skills.faq import detail_text, detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Button, Reply, Turn
@@ -196,9 +196,37 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
         by_name = sign_up_by_name(text, ctx)
         if by_name is not None:
             return by_name
+    follow_up = _follow_up(text, candidates, ctx)
+    if follow_up is not None:
+        return follow_up
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
     return _decide(text, candidates, ctx)
+
+
+FOLLOW_UP_CHARS = 12  # "怎么补", "那我能让他补交吗": short enough to lean on the topic just answered
+
+
+def _follow_up(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn | None:
+    """A short question not understood alone, read again with the topic answered just before it.
+
+    "那我能让他补交吗" after the answer on unpaid social insurance is about that; the same topic again gives its
+    详细说明 (the worker wants more), another one is answered as usual.
+    """
+    state = ctx.state
+    last = ctx.kb.entry(state.last_entry or "")
+    if last is None or len(fold(text)) > FOLLOW_UP_CHARS or ctx.now - state.updated_at > ctx.policy.form_idle:
+        return None
+    alone = candidates and candidates[0].score >= ctx.policy.threshold_for(candidates[0].entry.intent)
+    if alone and not lacks_labour_evidence(text, candidates, ctx):
+        return None  # understood on its own
+    ranked = ctx.matcher.rank(f"{last.phrasings[0]} {text}", limit=1)
+    if not ranked or ranked[0].score < ctx.policy.threshold_for(ranked[0].entry.intent):
+        return None
+    best = ranked[0]
+    if best.entry.id == last.id and detail_text(last, ctx) is not None:
+        return detail_turn(ctx, last.id)
+    return skill_for(best.entry).respond(best, ctx)
 
 
 def _decide(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn:

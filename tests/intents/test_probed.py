@@ -27,3 +27,15 @@ def test_no_case_yet_does_not_promise_a_list_below(services: Services) -> None:
     assert reply.intent == IntentId.CASE_STATUS
     assert "还没有欠薪调解案件" in reply.text
     assert "下面是" not in reply.text
+
+
+def test_a_short_follow_up_is_read_with_the_topic_just_answered(worker: Conversation) -> None:
+    first = worker.say("我在餐馆干了两年多，老板一直没给我们交社保")
+    assert "社会保险" in first.text
+    follow = worker.say("那我能让他补交吗")
+    assert follow.answered and follow.intent == IntentId.LABOR_LAW
+    assert "没太看懂" not in follow.text and ("补缴" in follow.text or "社会保险" in follow.text)
+
+
+def test_a_short_message_with_no_topic_before_it_is_still_not_understood(worker: Conversation) -> None:
+    assert "没太看懂" in worker.say("那我能让他补交吗").text
