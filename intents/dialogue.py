@@ -98,6 +98,9 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
             if resumed is not None:
                 return resumed
         elif form in FORMS:
+            through = _breaks_through(FORMS[form], text, ctx)
+            if through is not None:
+                return through
             return continue_form(FORMS[form], ctx, text, _interrupt(FORMS[form], ctx))
         else:  # a form this version no longer has: forget it
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
@@ -110,6 +113,27 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
             turn.outbox,
         )
     return turn
+
+
+BREAK_THROUGH_CHARS = 12  # "删除我的信息", "转人工": a request, not an answer; a longer account is an answer
+
+
+def _breaks_through(form: Form, text: str, ctx: TurnContext) -> Turn | None:
+    """A request that no form question may swallow: "删除我的信息" (the open form is dropped with everything in
+    it, then deletion is confirmed) and "转人工" (the form waits, paused, while a person is called)."""
+    if len(fold(text)) > BREAK_THROUGH_CHARS:
+        return None
+    ranked = ctx.matcher.rank(text, limit=1)
+    if not ranked or ranked[0].score < ctx.policy.threshold_for(ranked[0].entry.intent):
+        return None
+    best = ranked[0]
+    intent = IntentId(best.entry.intent)
+    if intent == form.intent or intent not in (IntentId.PROFILE_DELETE, IntentId.HANDOFF):
+        return None
+    if intent == IntentId.HANDOFF:
+        return form_payload(form, "person", "", ctx, person=lambda: _handoff(ctx))
+    dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+    return skill_for(best.entry).respond(best, ctx)
 
 
 _NEVER_INTERRUPTS = frozenset({IntentId.HELP, IntentId.THANKS, IntentId.GREETING, IntentId.OUT_OF_SCOPE})

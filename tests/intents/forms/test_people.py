@@ -129,3 +129,29 @@ def test_time_worked_is_not_taken_as_time_owed(any_services: Services) -> None:
     for answer in ("朝阳区建国路88号", "王芳"):
         reply = worker.say(answer)
     assert "哪段时间" in reply.text  # the period is asked, not taken from 干了四个月
+
+
+def test_deleting_my_information_mid_form_is_never_taken_as_an_answer(any_services: Services) -> None:
+    worker = _intake(any_services, "p12")  # at the employer question, where a short text is a name
+    asked = worker.say("删除我的信息")
+    assert asked.intent == IntentId.PROFILE_DELETE and "确认删除" in asked.text
+    done = worker.say("确认删除")
+    assert "已经删除" in done.text
+    assert "还没有欠薪调解案件" in worker.say("我的案子到哪一步了").text
+
+
+@pytest.mark.parametrize("ask", ["转人工", "我要找工作人员"])
+def test_asking_for_a_person_mid_form_calls_one_and_keeps_the_form(services: Services, ask: str) -> None:
+    worker = _intake(services, "p13")
+    worker.say("北京鑫达装饰有限公司")
+    worker.say("朝阳区建国路88号")
+    reply = worker.say(ask)
+    assert reply.intent == IntentId.HANDOFF
+    assert "继续填写" in _labels(reply)
+    assert "怎么称呼" in worker.tap("继续填写").text
+
+
+def test_a_courier_station_is_an_employer(any_services: Services) -> None:
+    worker = Conversation(any_services, "p14")
+    first = worker.say("老板欠我两个月工资一万二，单位是西城区鑫鑫快递站，电话13600001234")
+    assert "登记欠薪调解" in first.text and "单位叫什么" not in first.text
