@@ -61,6 +61,26 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class RefuseNul:
+    """ASGI middleware: a URL with a NUL character (%00 in the path or the query) gets 400.
+
+    No real request has one, and PostgreSQL refuses it in any text compared or stored, which would be a 500.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Refuse the request before any route reads the path or the query."""
+        if scope["type"] == "http" and (
+            "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"").lower()
+        ):
+            response = JSONResponse({"error": "bad request"}, status_code=400)
+            await response({"type": "http"}, _no_body, send)
+            return
+        await self.app(scope, receive, send)
+
+
 async def _too_large(send: Send) -> None:
     response = JSONResponse({"error": "payload too large"}, status_code=413)
     await response({"type": "http"}, _no_body, send)
@@ -130,6 +150,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.channels = channels
     app.add_middleware(BodyLimit, limit=services.settings.server.max_body_bytes)
+    app.add_middleware(RefuseNul)
     return app
 
 

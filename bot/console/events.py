@@ -28,6 +28,8 @@ from intents.staff.events import (
 from storage.events import EventDraft
 from storage.models import Event
 
+PLACE_CHARS = 128  # the width of events.place (storage.models.Event): longer is a 500 on PostgreSQL
+
 
 def _moment(form: FormData, name: str, tz: tzinfo, *, required: bool = False) -> datetime | None:
     """A datetime-local field (2026-12-05T09:00) in the station's time.
@@ -67,7 +69,7 @@ def draft_of(form: FormData, key: str, tz: tzinfo) -> EventDraft:
         starts_at=starts_at,
         capacity=capacity,
         ends_at=_moment(form, "ends_at", tz),
-        place=text(form, "place")[:256],
+        place=text(form, "place")[:PLACE_CHARS],
         aliases=tuple(alias[:64] for alias in lines(form, "aliases"))[:10],
         signup_deadline=_moment(form, "signup_deadline", tz),
         members_only=text(form, "members_only") == "1",

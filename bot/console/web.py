@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.app import Services
+from bot.channels.base import storable
 from bot.console import auth
 from bot.masking import mask_personal
 from intents.context import render
@@ -207,7 +208,7 @@ class Console:
 def text(form: FormData, name: str) -> str:
     """One text field of a form, stripped and cut to a sane length ("" when absent)."""
     value = form.get(name)
-    return value.strip()[:MAX_FIELD] if isinstance(value, str) else ""
+    return storable(value).strip()[:MAX_FIELD] if isinstance(value, str) else ""
 
 
 def lines(form: FormData, name: str) -> list[str]:
