@@ -92,10 +92,18 @@ def parse(raw: str | None) -> Payload | None:
         return None
 
 
+MAX_ID_DIGITS = 9  # a forged id must not overflow SQL's integer
+
+
+def parse_id(raw: str) -> int | None:
+    """A database id written in a payload, or None when it is not one (signs, letters, too many digits)."""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= MAX_ID_DIGITS else None
+
+
 def parse_event(value: str) -> tuple[EventAction, int] | None:
     """The action and event id of an event payload's value ("signup:12"), or None when it is not one."""
     action, _, raw_id = value.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 9:  # a forged id must not overflow SQL
+    if parse_id(raw_id) is None:
         return None
     for known in _EVENT_ACTIONS:
         if action == known:

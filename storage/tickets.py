@@ -17,7 +17,8 @@ def ticket_number(ticket: Ticket) -> str:
 def parse_number(text: str) -> int | None:
     """The id in "T-007" (or "t7", "7"), or None."""
     digits = text.strip().upper().removeprefix("T").lstrip("-")
-    return int(digits) if digits.isdigit() else None
+    # Nine digits at most: a longer number is no ticket of ours and would overflow SQL's integer.
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else None
 
 
 def open_ticket_of(*, session: Session, user_id: int) -> Ticket | None:

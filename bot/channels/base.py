@@ -23,6 +23,7 @@ from intents import Reply
 from knowledge import KnowledgeBase
 
 MAX_TEXT_CHARS = 4000  # an inbound text is cut here before it is stored
+MAX_PAYLOAD_CHARS = 256  # the width of messages.payload: every payload we issue is far shorter
 
 
 class ChannelError(BotError):
@@ -110,6 +111,12 @@ def storable(text: str) -> str:
 def cut(text: str) -> str:
     """Inbound text as stored: storable, stripped and cut to MAX_TEXT_CHARS."""
     return storable(text).strip()[:MAX_TEXT_CHARS]
+
+
+def payload_of(value: str) -> str | None:
+    """A button or menu payload as stored: storable, or None when empty or longer than any we issue (forged)."""
+    value = storable(value)
+    return value if 0 < len(value) <= MAX_PAYLOAD_CHARS else None
 
 
 def parse_json(body: bytes) -> object:

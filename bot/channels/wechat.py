@@ -36,7 +36,7 @@ from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from bot import pipeline
-from bot.channels.base import BadPayload, Delivery, OutboxRow, SignatureError, button_lines, cut
+from bot.channels.base import BadPayload, Delivery, OutboxRow, SignatureError, button_lines, cut, payload_of
 from bot.channels.wechat_token import SharedTokenClient
 from bot.config import WechatSettings
 from bot.pipeline import Processed
@@ -99,7 +99,7 @@ def to_inbound(msg: BaseMessage, now: datetime) -> Inbound | None:
                 "wechat", user, "", key, now, "subscribe" if event != "unsubscribe" else "unsubscribe"
             )
         if event == "click":
-            return Inbound("wechat", user, "", key, now, "menu", str(msg.key or "") or None)
+            return Inbound("wechat", user, "", key, now, "menu", payload_of(str(msg.key or "")))
     return None
 
 

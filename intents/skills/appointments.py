@@ -203,7 +203,7 @@ def _own(ctx: TurnContext, appointment_id: int) -> tuple[Appointment, Appointmen
 def appointment_payload(value: str, ctx: TurnContext) -> Turn:
     """A tapped (or numbered) appointment button: service, book, cancel, moving (pick the new time), move."""
     action, _, rest = value.partition(":")
-    ids = [int(part) for part in rest.split(":") if part.isdigit()]
+    ids = [found for part in rest.split(":") if (found := payloads.parse_id(part)) is not None]
     if action == "service":
         service = _service(ctx, rest)
         return start_booking(ctx, service.words[0]) if service else _pick_service(ctx)
