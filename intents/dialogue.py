@@ -241,6 +241,8 @@ def _follow_up(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn
     last = ctx.kb.entry(state.last_entry or "")
     if last is None or len(fold(text)) > FOLLOW_UP_CHARS or ctx.now - state.updated_at > ctx.policy.form_idle:
         return None
+    if IntentId(last.intent) in _NEVER_INTERRUPTS:  # small talk before is no topic to lean on
+        return None
     alone = candidates and candidates[0].score >= ctx.policy.threshold_for(candidates[0].entry.intent)
     if alone and not lacks_labour_evidence(text, candidates, ctx):
         return None  # understood on its own
@@ -248,6 +250,8 @@ def _follow_up(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn
     if not ranked or ranked[0].score < ctx.policy.threshold_for(ranked[0].entry.intent):
         return None
     best = ranked[0]
+    if IntentId(best.entry.intent) in _NEVER_INTERRUPTS:
+        return None
     if best.entry.id == last.id and detail_text(last, ctx) is not None:
         return detail_turn(ctx, last.id)
     return skill_for(best.entry).respond(best, ctx)

@@ -307,8 +307,8 @@ def continue_form(form: Form, ctx: TurnContext, text: str, interrupt: Interrupt 
 
 
 def _is_filler(text: str, ctx: TurnContext) -> bool:
-    """True for a message that only says yes, go on or fine (同意, 继续, 好的): never a name or a place."""
-    return any(_is(text, ctx, key) for key in ("form_continue", "confirm_yes", "yes", "no"))
+    """True for a message that only says yes, go on, thanks or wait (同意, 继续, 谢谢, 稍等): never a name."""
+    return any(_is(text, ctx, key) for key in ("form_continue", "confirm_yes", "yes", "no", "form_filler"))
 
 
 def _read_answer(slot: Slot, text: str, ctx: TurnContext) -> Any:
