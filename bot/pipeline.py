@@ -8,10 +8,12 @@ back to the sender (`answer_not_sent`), and the rows waiting for a visitor witho
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
@@ -32,21 +34,38 @@ def _stored_reply(row: ReplyLog) -> Reply:
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """A turn's reply, and whether this call answered it (False: a retry got the stored reply)."""
+    """A turn's reply, whether this call answered it (False: a retry got the stored reply), and, with an
+    AnswerClaim, whether this call holds the one answer and gives it in its own response."""
 
     reply: Reply
     is_new: bool
+    answer_here: bool = False
 
 
-def process(services: Services, inbound: Inbound) -> Processed:
+@dataclass(frozen=True, slots=True)
+class AnswerClaim:
+    """For an adapter that answers in its own HTTP response (WeChat's passive reply): claim the one answer
+    to the message in the turn's own transaction, so a turn is one commit and WeChat's retries of the
+    message, in this process or another, find it answered.
+
+    `text` is the answer as the platform shows it; `late()` is asked just before the claim: True when the
+    adapter's deadline passed and the answer must go through the sender (the customer-service API).
+    """
+
+    text: Callable[[Reply], str]
+    late: Callable[[], bool]
+
+
+def process(services: Services, inbound: Inbound, answer: AnswerClaim | None = None) -> Processed:
     """Handle one inbound message exactly once and return the reply the user sees.
 
-    The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
-    under the user's lock. A retry of a message already answered gets the stored reply and changes nothing.
-    A failure inside the dialogue rolls the turn back, then stores the message with a polite apology.
+    The inbound row, the dialogue state, the reply log and the outbox rows (and, with `answer`, the claim
+    on the one answer) are written in one transaction under the user's lock. A retry of a message already
+    answered gets the stored reply and changes nothing. A failure inside the dialogue rolls the turn back,
+    then stores the message with a polite apology.
     """
     try:
-        return _turn(services, inbound)
+        return _turn(services, inbound, answer)
     except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
         # A bug or a database hiccup in one turn must not lose the message or show a traceback.
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
@@ -56,20 +75,22 @@ def process(services: Services, inbound: Inbound) -> Processed:
             0.0,
             answered=False,
         )
-        return _turn(services, inbound, fixed_reply=apology)
+        return _turn(services, inbound, answer, fixed_reply=apology)
 
 
-def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Processed:
+def _turn(
+    services: Services, inbound: Inbound, answer: AnswerClaim | None, fixed_reply: Reply | None = None
+) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
-        user = users.get_or_create_user(
+        user_id = users.lock_user(
             session=session, channel=inbound.channel, external_id=inbound.user_id, now=now
         )
         recorded = messages.record_inbound(
             session=session,
             channel=inbound.channel,
             message_id=inbound.message_id,
-            user=user,
+            user_id=user_id,
             text=inbound.text[:MAX_STORED_CHARS],
             kind=inbound.kind,
             payload=inbound.payload,
@@ -78,7 +99,8 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
         if not recorded.is_new:
             stored = messages.reply_for(session=session, inbound=recorded)
             if stored is not None:
-                return Processed(_stored_reply(stored), is_new=False)
+                reply = _stored_reply(stored)
+                return Processed(reply, False, _claim(services, session, inbound, reply, answer))
         if fixed_reply is not None:
             reply = fixed_reply
         else:
@@ -89,13 +111,12 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
                 matcher=services.matcher,
                 policy=services.policy,
                 inbound=inbound,
-                user=user,
+                user_pk=user_id,
                 state=state,
                 now=now,
             )
-            before = dialogue_state.snapshot(state)
             turn = handle(ctx)
-            if dialogue_state.snapshot(state) != before:
+            if dialogue_state.changed(state):
                 dialogue_state.save_state(session=session, state=state, now=now)
             write_outbox(session=session, items=turn.outbox, now=now)
             reply = turn.reply
@@ -109,7 +130,42 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             answered=reply.answered,
             now=services.clock.now(),
         )
-    return Processed(reply, is_new=True)
+        answer_here = _claim(services, session, inbound, reply, answer)
+    return Processed(reply, True, answer_here)
+
+
+def _claim(
+    services: Services, session: Session, inbound: Inbound, reply: Reply, answer: AnswerClaim | None
+) -> bool:
+    """Claim the one answer in the turn's transaction (see AnswerClaim); True when this call gives it."""
+    if answer is None:
+        return False
+    late = answer.late()
+    claimed = _answer_row(
+        session,
+        services,
+        channel=inbound.channel,
+        recipient=inbound.user_id,
+        message_id=inbound.message_id,
+        text=answer.text(reply) if reply.text else "",
+        late=late,
+    )
+    return not late and claimed is not None
+
+
+def _answer_row(
+    session: Session, services: Services, *, channel: str, recipient: str, message_id: str, text: str, late: bool
+) -> int | None:
+    return outbox.record_answer(
+        session=session,
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        reason="late_reply" if late else "reply",
+        dedup_key=f"{channel}:{message_id}",
+        now=services.clock.now(),
+        sent=not late or not text,
+    )
 
 
 def claim_answer(
@@ -126,15 +182,14 @@ def claim_answer(
         The new row's id, or None when another path already answered this message.
     """
     with session_scope(services.engine) as session:
-        return outbox.record_answer(
-            session=session,
+        return _answer_row(
+            session,
+            services,
             channel=channel,
             recipient=recipient,
+            message_id=message_id,
             text=text,
-            reason="late_reply" if late else "reply",
-            dedup_key=f"{channel}:{message_id}",
-            now=services.clock.now(),
-            sent=not late or not text,
+            late=late,
         )
 
 

@@ -12,7 +12,8 @@ from sqlmodel import Session
 from intents.matcher import Matcher
 from intents.turn import Inbound
 from knowledge import KnowledgeBase
-from storage.models import DialogueState, User
+from storage.dialogue_state import State
+from storage.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,15 +109,19 @@ class TurnContext(Speaks):
     matcher: Matcher
     policy: DialoguePolicy
     inbound: Inbound
-    user: User
-    state: DialogueState
+    user_pk: int  # the user's database id (their row is locked for the turn)
+    state: State
     now: datetime
 
     @property
-    def user_pk(self) -> int:
-        """The user's database id."""
-        assert self.user.id is not None
-        return self.user.id
+    def user(self) -> User:
+        """The user's row (name, phone, consent), read only by the turns that use it.
+
+        Most turns never need it: the session's identity map keeps it once loaded.
+        """
+        user = self.session.get(User, self.user_pk)
+        assert user is not None
+        return user
 
     def local_now(self) -> datetime:
         """The current time in the station's time zone."""

@@ -231,23 +231,18 @@ class WechatChannel:
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
 
     def _turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
-        """In a worker thread: the turn, then the claim on its one answer (passive here, or late by the 客服 API).
+        """In a worker thread: the turn, with the claim on its one answer (passive here, or late by the 客服 API)
+        in the turn's own transaction.
 
         Every path claims the answer under one key, so of the first request and WeChat's retries (in this
         process or another) exactly one answers; the others say "success".
         """
-        services = self.runtime.services
-        processed = pipeline.process(services, inbound)
-        passive = decision.settle("passive") == "passive"
-        claimed = pipeline.claim_answer(
-            services,
-            channel=self.name,
-            recipient=inbound.user_id,
-            message_id=inbound.message_id,
-            text=button_lines(processed.reply, services.kb) if processed.reply.text else "",
-            late=not passive,
+        kb = self.runtime.services.kb
+        claim = pipeline.AnswerClaim(
+            text=lambda reply: button_lines(reply, kb), late=lambda: decision.settle("passive") != "passive"
         )
-        return processed, passive and claimed is not None
+        processed = pipeline.process(self.runtime.services, inbound, claim)
+        return processed, processed.answer_here
 
     def _late_done(self, task: asyncio.Future[tuple[Processed, bool]]) -> None:
         self._late.discard(task)
