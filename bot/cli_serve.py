@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
+import os
 from typing import Any, TextIO
 
 from bot.errors import ConfigError
@@ -17,13 +19,18 @@ def register(commands: Any) -> None:
     serve = commands.add_parser("serve", help="HTTP server: web chat, WeChat, Telegram webhook, /metrics")
     serve.add_argument("--host", help="address to listen on (default: config.toml [server] host)")
     serve.add_argument("--port", type=int, help="port (default: config.toml [server] port)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="processes sharing the port (PostgreSQL only; default: config.toml [server] workers)",
+    )
     serve.set_defaults(handler=cmd_serve)
     poll = commands.add_parser("poll", help="Telegram long polling (development; no webhook needed)")
     poll.set_defaults(handler=cmd_poll)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    """Run the server until interrupted."""
+    """Run the server until interrupted: one process, or `--workers N` processes on PostgreSQL."""
     import uvicorn
 
     from bot.cli import services_for
@@ -34,10 +41,49 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     services = services_for(args)
     server = services.settings.server
     host, port = args.host or server.host, args.port or server.port
+    workers = args.workers or server.workers
+    fast = _fast_http()
+    if workers > 1:
+        if services.engine.dialect.name != "postgresql":
+            raise ConfigError("--workers needs PostgreSQL: SQLite has one writer and one scheduler per station")
+        # Each worker builds its own services from the same settings: pass --config/--db down by environment.
+        if args.config is not None:
+            os.environ["UNIONBOT_CONFIG"] = str(args.config.resolve())
+        if args.db:
+            os.environ["UNIONBOT_DATABASE_URL"] = args.db
+        services.engine.dispose()
+        print(f"娘家人 serving on http://{host}:{port}/ with {workers} processes", file=out, flush=True)
+        uvicorn.run(
+            "bot.cli_serve:worker_app", factory=True, workers=workers, host=host, port=port, **fast
+        )
+        return 0
     app = create_app(services, run_scheduler=True)
     print(f"娘家人 serving on http://{host}:{port}/", file=out, flush=True)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
+    uvicorn.run(app, host=host, port=port, **fast)
     return 0
+
+
+def _fast_http() -> dict[str, Any]:
+    """uvicorn's options: uvloop and httptools when installed (several times faster than asyncio's own loop
+    and the pure-Python h11 parser), no access log (the metrics count requests), no server header."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    log.info("HTTP: %s loop, %s parser", loop, http)
+    return {"loop": loop, "http": http, "log_config": None, "access_log": False, "server_header": False}
+
+
+def worker_app() -> Any:
+    """The app of one `serve --workers` process: settings from the environment, services of its own.
+
+    Every worker stands for the scheduler; PostgreSQL's advisory lock lets one lead (bot/scheduler.py).
+    """
+    from bot.app import build_services
+    from bot.config import load_settings
+    from bot.logs import setup_logging
+    from bot.server import create_app
+
+    setup_logging()
+    return create_app(build_services(load_settings()), run_scheduler=True)
 
 
 def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:

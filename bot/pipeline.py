@@ -40,6 +40,7 @@ class Processed:
     reply: Reply
     is_new: bool
     answer_here: bool = False
+    queued: int = 0  # outbox rows the turn added: the caller rings its sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +102,7 @@ def _turn(
             if stored is not None:
                 reply = _stored_reply(stored)
                 return Processed(reply, False, _claim(services, session, inbound, reply, answer))
+        queued = 0
         if fixed_reply is not None:
             reply = fixed_reply
         else:
@@ -118,7 +120,7 @@ def _turn(
             turn = handle(ctx)
             if dialogue_state.changed(state):
                 dialogue_state.save_state(session=session, state=state, now=now)
-            write_outbox(session=session, items=turn.outbox, now=now)
+            queued = write_outbox(session=session, items=turn.outbox, now=now)
             reply = turn.reply
         messages.record_reply(
             session=session,
@@ -131,7 +133,7 @@ def _turn(
             now=services.clock.now(),
         )
         answer_here = _claim(services, session, inbound, reply, answer)
-    return Processed(reply, True, answer_here)
+    return Processed(reply, True, answer_here, queued)
 
 
 def _claim(

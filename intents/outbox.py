@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from intents.turn import OutboxItem
-from storage import outbox
+from storage import notify, outbox
 
 
 def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime) -> int:
@@ -35,4 +35,6 @@ def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime
             not_before=item.not_before,
             dedup_key=item.dedup_key,
         )
+    if added:
+        notify.announce(session=session)
     return added

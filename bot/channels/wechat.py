@@ -228,6 +228,8 @@ class WechatChannel:
                 return SUCCESS
             processed, answer_here = await task  # it had just decided to answer here: only the hop was slow
         self.runtime.metrics.observe(self.name, processed.reply, time.perf_counter() - started)
+        if processed.queued:
+            self.runtime.wake_sender()
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
 
     def _turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
