@@ -138,6 +138,7 @@ def create_app(
                 await task
             for channel in channels:
                 await channel.stop()
+            await run_in_threadpool(runtime.close)
 
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
