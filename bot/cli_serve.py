@@ -10,6 +10,7 @@ import os
 from typing import Any, TextIO
 
 from bot.errors import ConfigError
+from storage.db import normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -33,31 +34,33 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     """Run the server until interrupted: one process, or `--workers N` processes on PostgreSQL."""
     import uvicorn
 
+    from bot.app import open_database
     from bot.cli import services_for
+    from bot.config import load_settings
     from bot.logs import setup_logging
     from bot.server import create_app
 
-    setup_logging()
-    services = services_for(args)
-    server = services.settings.server
+    settings = load_settings(args.config, database_url=args.db)
+    server = settings.server
     host, port = args.host or server.host, args.port or server.port
     workers = args.workers or server.workers
+    if workers > 1 and not normalise_url(settings.database.url).startswith("postgresql"):
+        raise ConfigError("--workers needs PostgreSQL: SQLite has one writer and one scheduler per station")
+    setup_logging()
     fast = _fast_http()
     if workers > 1:
-        if services.engine.dialect.name != "postgresql":
-            raise ConfigError("--workers needs PostgreSQL: SQLite has one writer and one scheduler per station")
+        open_database(settings).dispose()  # migrate once here, not in every worker at the same moment
         # Each worker builds its own services from the same settings: pass --config/--db down by environment.
         if args.config is not None:
             os.environ["UNIONBOT_CONFIG"] = str(args.config.resolve())
         if args.db:
             os.environ["UNIONBOT_DATABASE_URL"] = args.db
-        services.engine.dispose()
         print(f"娘家人 serving on http://{host}:{port}/ with {workers} processes", file=out, flush=True)
         uvicorn.run(
             "bot.cli_serve:worker_app", factory=True, workers=workers, host=host, port=port, **fast
         )
         return 0
-    app = create_app(services, run_scheduler=True)
+    app = create_app(services_for(args), run_scheduler=True)
     print(f"娘家人 serving on http://{host}:{port}/", file=out, flush=True)
     uvicorn.run(app, host=host, port=port, **fast)
     return 0

@@ -19,8 +19,9 @@ from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
 from intents.outbox import write as write_outbox
-from storage import dialogue_state, messages, outbox, session_scope, users
+from storage import dialogue_state, messages, outbox, session_scope
 from storage.models import ReplyLog
+from storage.turn import open_turn
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +85,13 @@ def _turn(
 ) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
-        user_id = users.lock_user(
-            session=session, channel=inbound.channel, external_id=inbound.user_id, now=now
-        )
+        # The user's row locked for the turn; their dialogue state and open ticket (two statements).
+        state = open_turn(session=session, channel=inbound.channel, external_id=inbound.user_id, now=now)
         recorded = messages.record_inbound(
             session=session,
             channel=inbound.channel,
             message_id=inbound.message_id,
-            user_id=user_id,
+            user_id=state.user_id,
             text=inbound.text[:MAX_STORED_CHARS],
             kind=inbound.kind,
             payload=inbound.payload,
@@ -106,14 +106,13 @@ def _turn(
         if fixed_reply is not None:
             reply = fixed_reply
         else:
-            state = dialogue_state.load_state(session=session, user_id=recorded.user_id, now=now)
             ctx = TurnContext(
                 session=session,
                 kb=services.kb,
                 matcher=services.matcher,
                 policy=services.policy,
                 inbound=inbound,
-                user_pk=user_id,
+                user_pk=state.user_id,
                 state=state,
                 now=now,
             )

@@ -6,14 +6,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import update
 from sqlmodel import Session
 
 from storage.db import core, dialect_name, upsert_statement
 from storage.models import DialogueState, table
 
 _states = table(DialogueState)
-_LOAD = select(_states).where(_states.c.user_id == bindparam("user_id"))
 _COLUMNS = tuple(_states.c.keys())
 
 
@@ -21,8 +20,9 @@ _COLUMNS = tuple(_states.c.keys())
 class State:
     """One user's row of `dialogue_state`, as a turn reads and changes it.
 
-    A plain object, not tracked by the ORM: it is read with one statement and written with one upsert,
-    only when the turn changed it (`changed`).
+    A plain object, not tracked by the ORM: it is read with one statement (storage/turn.py) and written with
+    one upsert, only when the turn changed it (`changed`). `open_ticket` is read with it and never written
+    here: the id of the user's open hand-off ticket when the turn began.
     """
 
     user_id: int
@@ -32,19 +32,23 @@ class State:
     expires_at: datetime | None = None
     last_entry: str | None = None
     misses: int = 0
+    open_ticket: int | None = None
     _stored: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def fresh(cls, user_id: int, now: datetime, open_ticket: int | None = None) -> State:
+        """The state of a user without a stored row (left as it is, it needs none)."""
+        return cls.stored(user_id=user_id, updated_at=now, open_ticket=open_ticket)
+
+    @classmethod
+    def stored(cls, **values: Any) -> State:
+        """The state as read from its row."""
+        state = cls(**values)
+        state._stored = state._snapshot()
+        return state
 
     def _snapshot(self) -> tuple[Any, ...]:
         return (self.form, dict(self.slots), self.expires_at, self.last_entry, self.misses)
-
-
-def load_state(*, session: Session, user_id: int, now: datetime) -> State:
-    """The user's state (a fresh one when none is stored). An expired form is not cleared here:
-    the caller sees `expires_at` in the past and can tell the worker."""
-    row = core(session).execute(_LOAD, {"user_id": user_id}).mappings().first()
-    state = State(user_id=user_id, updated_at=now) if row is None else State(**row)
-    state._stored = state._snapshot()  # a fresh state left as it is needs no row either
-    return state
 
 
 def changed(state: State) -> bool:
