@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -13,7 +14,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
+from bot.live_knowledge import LiveKnowledge
 from intents import AidTier, DialoguePolicy, Matcher
+from intents.calculators import LocalFigure, LocalFigures
 from intents.context import DutyShift
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
@@ -26,10 +29,19 @@ class Services:
 
     settings: Settings
     engine: Engine
-    kb: KnowledgeBase
-    matcher: Matcher
+    knowledge: LiveKnowledge
     policy: DialoguePolicy
     clock: Clock
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base as it stands now (files plus approved drafts)."""
+        return self.knowledge.kb
+
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher built from `kb`."""
+        return self.knowledge.matcher
 
 
 def dialogue_policy(settings: Settings) -> DialoguePolicy:
@@ -62,6 +74,23 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        region=local_figures(settings),
+    )
+
+
+def local_figures(settings: Settings) -> LocalFigures:
+    """The calculators' local figures (config.toml [region]), each with its year and source."""
+    region = settings.region
+
+    def figure(name: str) -> LocalFigure:
+        value = getattr(region, name)
+        return LocalFigure(Decimal(str(value)), getattr(region, f"{name}_year"), getattr(region, f"{name}_source"))
+
+    return LocalFigures(
+        region=region.name,
+        average_monthly_wage=figure("average_monthly_wage"),
+        minimum_monthly_wage=figure("minimum_monthly_wage"),
+        maternity_extra_days=figure("maternity_extra_days"),
     )
 
 
@@ -102,16 +131,17 @@ def build_services(
     """Wire everything from the settings; the matcher's index is cached under data/cache."""
     kb = kb or load_kb()
     engine = open_database(settings)
-    matcher = Matcher(kb, cache_dir=settings.base_dir / "data" / "cache")
-    matcher.warm_up()
+    cache_dir = settings.base_dir / "data" / "cache"
+    knowledge = LiveKnowledge(kb, Matcher(kb, cache_dir=cache_dir), cache_dir=cache_dir)
+    knowledge.reload(engine)  # approved drafts from the staff console, if any
+    knowledge.matcher.warm_up()
     # The dictionaries and the index are read-only from here on: keep them out of the garbage collector's
     # scans, which would otherwise walk half a million objects in the middle of a worker's turn.
     gc.freeze()
     return Services(
         settings=settings,
         engine=engine,
-        kb=kb,
-        matcher=matcher,
+        knowledge=knowledge,
         policy=dialogue_policy(settings),
         clock=clock or SystemClock(settings.tz),
     )

@@ -8,6 +8,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -35,10 +36,13 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="console", help="user id of this console conversation")
 
     evaluate = commands.add_parser(
-        "eval", help="score a labelled file in the format of shared/eval/dev.jsonl"
+        "eval", help="score a labelled file (shared/eval/dev.jsonl or real_dev.jsonl format), per group"
     )
     evaluate.add_argument("file", type=Path)
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.add_argument(
+        "--misses", type=int, metavar="N", help="list at most N misses (default: all)"
+    )
     evaluate.add_argument(
         "--events",
         type=Path,
@@ -55,8 +59,18 @@ def _parser() -> argparse.ArgumentParser:
 
     kb = commands.add_parser("kb", help="knowledge base tools")
     kb_commands = kb.add_subparsers(dest="kb_command", required=True)
-    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules")
-    kb.set_defaults(handler=cmd_kb_check)
+    kb_commands.add_parser("check", help="check every FAQ entry against the law texts and the rules").set_defaults(
+        handler=cmd_kb_check
+    )
+    kb_export = kb_commands.add_parser("export", help="write the drafts staff approved into knowledge/faq/*.toml")
+    kb_export.add_argument("--root", help="knowledge folder to write into (default: the one the bot loads)")
+    from bot.cli_staff import cmd_kb_export
+
+    kb_export.set_defaults(handler=cmd_kb_export)
+    kb_review = kb_commands.add_parser(
+        "review", help="list the entries whose cited texts or local rules changed after their review date"
+    )
+    kb_review.set_defaults(handler=cmd_kb_review)
 
     ask.set_defaults(handler=cmd_ask)
     chat.set_defaults(handler=cmd_chat)
@@ -70,10 +84,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups.append(cli_schedule.register)
+    groups += [cli_schedule.register, cli_staff.register]
     return groups
 
 
@@ -171,13 +185,17 @@ def cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
             from bot.cli_events import import_for
 
             import_for(services, events_file)
+        labour_laws = {name for law in services.kb.laws if law.intent == "labor_law" for name in law.names}
         report = evaluate(
-            items, lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval")
+            items,
+            lambda text: _ask_one(services, f"eval-{uuid.uuid4().hex[:12]}", text, "eval"),
+            labour_laws,
         )
         services.engine.dispose()
-    print(
-        json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.render(), file=out
-    )
+    if args.json:
+        print(json.dumps(report.as_dict(args.misses), ensure_ascii=False, indent=2), file=out)
+    else:
+        print(report.render(args.misses), file=out)
     return 0
 
 
@@ -214,20 +232,47 @@ def cmd_kb_check(args: argparse.Namespace, out: TextIO) -> int:
     from bot.app import load_kb
     from bot.config import load_settings
     from intents import IntentId
+    from intents.calculators import RULE_KEYS
     from intents.skills import ACTIONS
     from knowledge.check import check_knowledge
+    from knowledge.check_calculators import check_calculators
 
     settings = load_settings(args.config)
     kb = load_kb()
     problems = check_knowledge(
-        kb, valid_intents={intent.value for intent in IntentId}, facts=settings.facts(), valid_actions=ACTIONS
+        kb,
+        valid_intents={intent.value for intent in IntentId},
+        facts=settings.facts(),
+        valid_actions=ACTIONS,
+        local_rules=settings.local_rules_by_key(),
+        today=datetime.now(settings.tz).date(),
     )
+    problems += check_calculators(kb, required=RULE_KEYS)
     for problem in problems:
         print(problem, file=out)
     entries, phrasings = len(kb.entries), sum(len(entry.phrasings) for entry in kb.entries)
     status = f"{len(problems)} problem(s)" if problems else "ok"
-    print(f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws: {status}", file=out)
+    print(
+        f"kb check: {entries} entries, {phrasings} phrasings, {len(kb.laws)} laws, "
+        f"{len(kb.constants)} calculator constants: {status}",
+        file=out,
+    )
     return 1 if problems else 0
+
+
+def cmd_kb_review(args: argparse.Namespace, out: TextIO) -> int:
+    """List the entries to read again (their texts changed after their review date); exit 0 either way."""
+    from bot.app import load_kb
+    from bot.config import load_settings
+    from knowledge.review import entries_to_review
+
+    settings = load_settings(args.config)
+    kb = load_kb()
+    items = entries_to_review(kb, settings.local_rules_by_key())
+    for item in items:
+        print(item, file=out)
+    print(f"kb review: {len(kb.entries)} entries, {len(items)} to review", file=out)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

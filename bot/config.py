@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -16,6 +16,7 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from knowledge import LocalRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
 
@@ -38,6 +39,7 @@ class StationSettings(_Section):
     labor_hotline: str = "12333"
     legal_aid_hotline: str = "12348"
     crisis_hotline: str = "12356"
+    housing_fund_hotline: str = "12329"
 
 
 class DatabaseSettings(_Section):
@@ -138,6 +140,32 @@ class CasesSettings(_Section):
     overdue_days: int = Field(15, ge=1)
 
 
+class RegionSettings(_Section):
+    """Local figures the calculators use, each with the year it applies to and where it was published.
+
+    A figure left at 0 is "not filled in": the calculators then say so instead of applying it (the cap of
+    《劳动合同法》第四十七条, the minimum-wage floor, local extra maternity days).
+    """
+
+    name: str = ""  # e.g. 北京市: the region whose figures these are
+    average_monthly_wage: float = Field(0, ge=0)  # 上年度职工月平均工资 (yuan)
+    average_monthly_wage_year: int = 0
+    average_monthly_wage_source: str = ""
+    minimum_monthly_wage: float = Field(0, ge=0)  # 月最低工资标准 (yuan)
+    minimum_monthly_wage_year: int = 0
+    minimum_monthly_wage_source: str = ""
+    maternity_extra_days: int = Field(0, ge=0, le=365)  # days local rules add to the national 98
+    maternity_extra_days_year: int = 0
+    maternity_extra_days_source: str = ""
+
+    @model_validator(mode="after")
+    def _sourced(self) -> RegionSettings:
+        for figure in ("average_monthly_wage", "minimum_monthly_wage", "maternity_extra_days"):
+            if getattr(self, figure) and not (getattr(self, f"{figure}_year") and getattr(self, f"{figure}_source")):
+                raise ValueError(f"region.{figure} is set: set region.{figure}_year and region.{figure}_source too")
+        return self
+
+
 class ServerSettings(_Section):
     """The HTTP server of `python -m bot serve`."""
 
@@ -147,6 +175,17 @@ class ServerSettings(_Section):
     passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
     web_chat: bool = True  # the web chat page at / and /api/chat
     workers: int = Field(1, ge=1, le=64)  # serve processes on one port (PostgreSQL only; `serve --workers`)
+
+
+class ConsoleSettings(_Section):
+    """The staff console at /staff/: sessions, the wrong-password lock, how often knowledge drafts are polled."""
+
+    enabled: bool = True
+    secret: str = ""  # UNIONBOT_CONSOLE_SECRET signs session cookies; unset: a random key kept in the database
+    session_hours: float = Field(12, gt=0, le=24 * 30)
+    max_failures: int = Field(5, ge=1)
+    lockout_minutes: float = Field(15, gt=0)
+    reload_seconds: float = Field(10, gt=0)  # approved knowledge drafts reach every process within this
 
 
 class WechatSettings(_Section):
@@ -251,6 +290,17 @@ class SchedulerSettings(_Section):
     report_dir: Path = Path("data/reports")  # where `report` writes by default
 
 
+class LocalRuleSettings(_Section):
+    """A local figure answers quote (`[[local_rules]]`): its value and the local rule, date and source behind it."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,47}$")  # the `{placeholder}` answers write
+    value: str = Field(min_length=1)
+    region: str = Field(min_length=1)  # whose rule it is; the answer must say so ("北京规定…")
+    rule: str = Field(min_length=1)  # the rule's title, named in the answer
+    since: date  # the day this figure took effect
+    source: str = Field(min_length=1)  # where it was checked (issuer, document number, amendment date)
+
+
 class Settings(BaseSettings):
     """Every setting of the service; built once by `load_settings` and passed down in slices."""
 
@@ -273,13 +323,16 @@ class Settings(BaseSettings):
     staff: list[StaffMember] = []
     duty: list[DutyShift] = []
     cases: CasesSettings = CasesSettings()
+    region: RegionSettings = RegionSettings()
     server: ServerSettings = ServerSettings()
+    console: ConsoleSettings = ConsoleSettings()
     wechat: WechatSettings = WechatSettings()
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
     events: EventsSettings = EventsSettings()
     scheduler: SchedulerSettings = SchedulerSettings()
     routines: list[RoutineSettings] = []
+    local_rules: list[LocalRuleSettings] = []
     base_dir: Path = Path(".")  # the config file's folder: relative paths (SQLite file, cache) resolve here
 
     @model_validator(mode="after")
@@ -301,6 +354,14 @@ class Settings(BaseSettings):
             unknown = sorted(set(routine.attendees) - known)
             if unknown:
                 raise ValueError(f"routine {routine.key}: attendees not in [[staff]]: {', '.join(unknown)}")
+        return self
+
+    @model_validator(mode="after")
+    def _local_rule_keys_unique(self) -> Settings:
+        keys = [rule.key for rule in self.local_rules]
+        twice = sorted({key for key in keys if keys.count(key) > 1})
+        if twice:
+            raise ValueError(f"local_rules key used twice: {', '.join(twice)}")
         return self
 
     @field_validator("timezone")
@@ -348,11 +409,19 @@ class Settings(BaseSettings):
             "labor_hotline": station.labor_hotline,
             "legal_aid_hotline": station.legal_aid_hotline,
             "crisis_hotline": station.crisis_hotline,
+            "housing_fund_hotline": station.housing_fund_hotline,
             "aid_tiers": aid_tiers,
             "membership_dues": self.membership.dues,
             "mutual_aid_plan": self.mutual_aid.plan,
             "mutual_aid_fee": self.mutual_aid.fee,
             "mutual_aid_benefit": self.mutual_aid.benefit,
+        } | {rule.key: rule.value for rule in self.local_rules}
+
+    def local_rules_by_key(self) -> dict[str, LocalRule]:
+        """The local figures with their rule, region and date, keyed by placeholder (for kb check and review)."""
+        return {
+            rule.key: LocalRule(rule.key, rule.value, rule.region, rule.rule, rule.since, rule.source)
+            for rule in self.local_rules
         }
 
 

@@ -106,10 +106,11 @@ def _turn(
         if fixed_reply is not None:
             reply = fixed_reply
         else:
+            kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
             ctx = TurnContext(
                 session=session,
-                kb=services.kb,
-                matcher=services.matcher,
+                kb=kb,
+                matcher=matcher,
                 policy=services.policy,
                 inbound=inbound,
                 user_pk=state.user_id,

@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.app import Services
@@ -124,6 +124,7 @@ def create_app(
             await channel.start()
         stop = asyncio.Event()
         task = asyncio.ensure_future(sender.run(stop)) if run_sender else None
+        fresh = asyncio.ensure_future(_keep_knowledge_fresh(services, stop))
         scheduler = Scheduler(services) if run_scheduler else None
         if scheduler is not None:
             scheduler.start()
@@ -136,6 +137,7 @@ def create_app(
             stop.set()
             if task is not None:
                 await task
+            await fresh
             for channel in channels:
                 await channel.stop()
             await run_in_threadpool(runtime.close)
@@ -146,6 +148,7 @@ def create_app(
     ]
     for channel in channels:
         routes.extend(channel.routes())
+    routes.extend(_console_routes(services, sender.wake))
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
@@ -160,6 +163,32 @@ def create_app(
     app.state.channels = channels
     app.add_middleware(BodyLimit, limit=services.settings.server.max_body_bytes)
     return app
+
+
+def _console_routes(services: Services, wake_sender: Callable[[], None]) -> list[BaseRoute]:
+    """The staff console at /staff (bot/console), unless switched off in [console]."""
+    if not services.settings.console.enabled:
+        return []
+    from bot.console import console_app
+
+    return [
+        Route("/staff", lambda request: RedirectResponse("/staff/"), methods=["GET"]),  # noqa: ARG005
+        Mount("/staff", app=console_app(services, wake_sender)),
+    ]
+
+
+async def _keep_knowledge_fresh(services: Services, stop: asyncio.Event) -> None:
+    """Poll for knowledge drafts approved in another process and reload when there are new ones."""
+    every = services.settings.console.reload_seconds
+    while not stop.is_set():
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+        if stop.is_set():
+            return
+        try:
+            await run_in_threadpool(services.knowledge.refresh, services.engine)
+        except SQLAlchemyError as error:
+            log.warning("knowledge refresh failed: %s", type(error).__name__)
 
 
 def _ping(services: Services) -> None:

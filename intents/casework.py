@@ -103,6 +103,8 @@ def _event_words(
         return desk.say("event_info", note=note or "")
     if kind == "overdue":
         return desk.say("event_overdue")
+    if kind == "note":
+        return desk.say("event_internal_note", note=note or "")
     return desk.say(
         "event_status",
         from_status=status_label(from_status, desk) if from_status else "",
@@ -190,3 +192,29 @@ def flag_overdue(desk: StaffDesk) -> list[OutboxItem]:
         if worker is not None:
             outbox.append(worker)
     return outbox
+
+
+def sees_personal(case: Case, staff: str) -> bool:
+    """Whether this staff member may see the worker's phone and ID numbers unmasked: only the assigned mediator."""
+    return case.assigned_staff is not None and case.assigned_staff == staff
+
+
+def find_cases(
+    desk: StaffDesk, *, status: str | None = None, urgent: bool = False, overdue: bool = False, mine: str | None = None
+) -> list[Case]:
+    """Cases for a staff list: by status ("open" means not finished), urgent only, overdue only, assigned to `mine`."""
+    found = cases.list_cases(session=desk.session, status=status if status in cases.STATUSES else None)
+    if status == "open":
+        found = [case for case in found if case.status not in cases.FINISHED]
+    if urgent:
+        found = [case for case in found if case.urgent]
+    if overdue:
+        found = [case for case in found if case.overdue_at is not None and case.status in cases.OPEN_STATUSES]
+    if mine is not None:
+        found = [case for case in found if case.assigned_staff == mine]
+    return found
+
+
+def add_note(case: Case, text: str, staff: str, desk: StaffDesk) -> None:
+    """An internal note on the case: in its history for staff, never sent to the worker."""
+    cases.add_note(session=desk.session, case=case, text=text, actor=staff, now=desk.now)

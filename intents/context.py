@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from intents.calculators.rules import LocalFigures
 from intents.matcher import Matcher
 from intents.turn import Inbound
 from knowledge import KnowledgeBase
@@ -61,6 +62,7 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    region: LocalFigures = field(default_factory=LocalFigures)  # local figures the calculators use
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""

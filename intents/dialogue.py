@@ -1,13 +1,15 @@
 """handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
 channel events → button payloads → crisis → staff command → staff's "收到" → (open ticket: copy to staff) → active form,
-pending offer or choice (or their expiry) → "详细说明" → a law article by number → matcher → confidence and
+pending offer or choice (or their expiry) → "详细说明" → a law article by number → a calculation with the
+worker's numbers → matcher → confidence and
 margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations
 
 from intents import tickets
+from intents.calculate import calculation_turn
 from intents.clarify import CHOICE_FORM, clarify, not_understood
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
@@ -30,7 +32,8 @@ from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
 from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
-from knowledge.numerals import parse_chinese
+from intents.understand import lacks_labour_evidence, story_turn
+from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state
 from storage.tickets import ticket_number
 
@@ -133,7 +136,15 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     article = _law_article(text, ctx)
     if article is not None:
         return article
+    decided = story_turn(text, ctx)  # another field of law, or a wage story complete enough for the intake
+    if decided is not None:
+        return decided
+    calculated = calculation_turn(text, ctx)  # "干了五年，月薪八千，能赔多少": the worker's own numbers
+    if calculated is not None:
+        return calculated
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    if lacks_labour_evidence(text, candidates, ctx):
+        return not_understood(ctx, candidates[0].score)
     return _decide(candidates, ctx)
 
 
@@ -173,7 +184,13 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
     if article is None:
         missing = ctx.say("law_article_missing", title=law.title, number=number, count=len(law.articles))
         return Turn(Reply(missing, intent, 0.9))
-    return Turn(Reply(ctx.say("law_article", title=law.title, article=article.text), intent, 1.0))
+    text = ctx.say("law_article", title=law.title, article=article.text)
+    # A repealed or replaced provision is still quoted (workers read it in old contracts), but never as the law now.
+    for change in law.changes_of(number):
+        part = f"第{to_chinese(change.paragraph)}款" if change.paragraph else "本条"
+        since = f"{change.since.year}年{change.since.month}月{change.since.day}日"
+        text += "\n" + ctx.say(f"law_article_{change.kind}", part=part, by=ctx.kb.cite(change.by), since=since)
+    return Turn(Reply(text, intent, 1.0))
 
 
 def _pick_choice(text: str, options: list[str], ctx: TurnContext) -> Turn | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import heapq
 import math
 import pickle
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -18,12 +19,13 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from intents.concepts import ConceptLexicon
 from intents.normalize import SynonymRewriter, normalize
 from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
 
-INDEX_VERSION = 6
+INDEX_VERSION = 8
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.6
 PINYIN_WEIGHT = 0.4
@@ -34,6 +36,19 @@ RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval
 LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question
 CLAUSE_DISCOUNT = 0.85  # a clause matching alone counts less than the whole message matching
 MIN_CLAUSE_WORDS_CHARS = 3  # a clause must say this much (stopwords aside) to be ranked on its own
+# Retrieval by meaning: each entry is also one document made of all its phrasings, its answer and detail
+# (at ANSWER_SHARE), words and concepts (knowledge/concepts.toml) alike; the message is compared with it by
+# tf-idf cosine. The final score blends the best phrasing's score with this one.
+MEANING_SHARE = 0.45
+ANSWER_SHARE = 0.3
+CONCEPT_WEIGHT = 2.0
+FOCUS_WEIGHT = 1.6  # the clauses that ask the question count this much more than the background
+CANDIDATE_DEPTH = 12
+_CITATION = re.compile(r"（依据[^）]*）|\{[a-z_]+\}")
+# Words that turn a clause into the question: the worker's ask, as opposed to the story around it.
+_QUESTION = re.compile(
+    r"吗|么|呢|怎么|咋|如何|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +60,7 @@ class Candidate:
     phrasing: str
 
 
-_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元")
+_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元月")  # 月: "三个月" is a length, not a topic
 
 
 def _is_number(word: str) -> bool:
@@ -77,6 +92,8 @@ class _Index:
     idf: dict[str, float]
     common: frozenset[str]  # features in too many phrasings to tell them apart: ignored
     default_idf: float
+    meaning_postings: dict[str, list[tuple[int, float]]]  # feature → (entry, weight in its unit vector)
+    meaning_idf: dict[str, float]
 
 
 class Matcher:
@@ -87,6 +104,7 @@ class Matcher:
         law_names = [name for law in kb.laws for name in law.names]
         self.rewriter = SynonymRewriter(kb.synonyms)
         self.laws = LawLookup(kb.laws)
+        self.concepts = ConceptLexicon(kb.concepts)
         self.tokenizer = Tokenizer(kb.user_dict, extra_words=law_names, cache_dir=cache_dir)
         self._stopwords = kb.stopwords
         self._entries = kb.entries
@@ -159,6 +177,7 @@ class Matcher:
                 postings[feature].append(doc)
                 norm += weight * idf[feature]
             doc_norm.append(norm)
+        meaning_postings, meaning_idf = self._build_meaning()
         return _Index(
             fingerprint=self._kb.fingerprint,
             version=INDEX_VERSION,
@@ -171,7 +190,44 @@ class Matcher:
             idf={feature: value for feature, value in idf.items() if feature not in common},
             common=frozenset(common),
             default_idf=math.log(1 + (count + 0.5) / 0.5),
+            meaning_postings=meaning_postings,
+            meaning_idf=meaning_idf,
         )
+
+    def meaning_features(self, text: str) -> Counter[str]:
+        """Words ("w:") and concepts ("c:") of a piece of text, with counts: what an entry and a message mean."""
+        prepared = self.prepare(text)
+        found = Counter("w:" + word for word in self.content(prepared))
+        concepts = self.concepts.find(normalize(text).replace(" ", ""))
+        concepts |= self.concepts.find(prepared.replace(" ", ""))
+        for name, hits in concepts.items():
+            found["c:" + name] += hits
+        return found
+
+    def _build_meaning(self) -> tuple[dict[str, list[tuple[int, float]]], dict[str, float]]:
+        raw: list[dict[str, float]] = []
+        for entry in self._entries:
+            weights: dict[str, float] = defaultdict(float)
+            for phrasing in entry.phrasings:
+                for feature, hits in self.meaning_features(phrasing).items():
+                    weights[feature] += hits
+            told = _CITATION.sub(" ", f"{entry.answer}\n{entry.detail}")
+            for feature, hits in self.meaning_features(told).items():
+                weights[feature] += ANSWER_SHARE * hits
+            raw.append(weights)
+        count = max(len(raw), 1)
+        df = Counter(feature for weights in raw for feature in weights)
+        idf = {feature: math.log(1 + count / n) for feature, n in df.items()}
+        postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for position, weights in enumerate(raw):
+            vector = {
+                feature: (1 + math.log(1 + tf)) * idf[feature] * (CONCEPT_WEIGHT if feature[0] == "c" else 1.0)
+                for feature, tf in weights.items()
+            }
+            norm = math.sqrt(sum(value * value for value in vector.values())) or 1.0
+            for feature, value in vector.items():
+                postings[feature].append((position, value / norm))
+        return dict(postings), idf
 
     def _load_or_build(self, cache_dir: Path | None) -> _Index:
         path = cache_dir / f"index-{self._kb.fingerprint}.pickle" if cache_dir else None
@@ -204,12 +260,13 @@ class Matcher:
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """The best `limit` entries for `text`, best first, one candidate per entry.
 
-        A long message that tells a story in several clauses ("老板拖欠工资，我叫李四，……没签合同") is also
-        ranked clause by clause: each topic it raises then scores as if asked alone (a little lower than a
-        whole-message match), so two topics surface side by side instead of a blur of both.
+        Two views are blended: the best single phrasing (words, bigrams, pinyin, rapidfuzz) and the entry as a
+        whole (phrasings, answer, concepts) by meaning. A long message that tells a story in several clauses
+        ("老板拖欠工资，我叫李四，……没签合同") is also ranked clause by clause, so each topic it raises scores as
+        if asked alone; the clauses that ask the question weigh more than the background in the meaning view.
         """
         prepared = self.prepare(text)
-        best = {candidate.entry.id: candidate for candidate in self._rank_prepared(prepared, limit)}
+        phrased = {candidate.entry.id: candidate for candidate in self._rank_prepared(prepared, CANDIDATE_DEPTH)}
         clauses = [
             clause
             for clause in prepared.split(" ")
@@ -219,9 +276,62 @@ class Matcher:
             for clause in clauses:
                 for candidate in self._rank_prepared(clause, limit):
                     scored = Candidate(candidate.entry, round(candidate.score * CLAUSE_DISCOUNT, 4), candidate.phrasing)
-                    if scored.entry.id not in best or scored.score > best[scored.entry.id].score:
-                        best[scored.entry.id] = scored
-        return sorted(best.values(), key=lambda candidate: candidate.score, reverse=True)[:limit]
+                    if scored.entry.id not in phrased or scored.score > phrased[scored.entry.id].score:
+                        phrased[scored.entry.id] = scored
+        meaning = self._meaning(text)
+        blended: dict[int, float] = {}
+        by_id = {entry.id: position for position, entry in enumerate(self._entries)}
+        for entry_id, candidate in phrased.items():
+            blended[by_id[entry_id]] = (1 - MEANING_SHARE) * candidate.score
+        for position, similarity in meaning.items():
+            blended[position] = blended.get(position, 0.0) + MEANING_SHARE * similarity
+        best = heapq.nlargest(limit, blended.items(), key=lambda item: item[1])
+        return [
+            Candidate(
+                self._entries[position],
+                round(score, 4),
+                phrased[self._entries[position].id].phrasing
+                if self._entries[position].id in phrased
+                else self._entries[position].phrasings[0],
+            )
+            for position, score in best
+        ]
+
+    def focus(self, text: str) -> str:
+        """The part of a message that asks the question: the last clause with a question word, with the clause
+        before it when that one is too short to name a topic ("这合法吗"); the whole text when none asks."""
+        clauses = [clause for clause in normalize(text).split(" ") if clause]
+        asking = [number for number, clause in enumerate(clauses) if _QUESTION.search(clause)]
+        if not asking or len(clauses) < 2:
+            return ""
+        last = asking[-1]
+        start = last
+        while start > 0 and len("".join(clauses[start:last + 1])) < 10:
+            start -= 1
+        return " ".join(clauses[start:last + 1])
+
+    def _meaning(self, text: str) -> dict[int, float]:
+        """Entry position → cosine between the message and the entry's whole document (words and concepts)."""
+        index = self._index
+        features: dict[str, float] = dict(self.meaning_features(text))
+        focus = self.focus(text)
+        if focus:
+            for feature, hits in self.meaning_features(focus).items():
+                features[feature] = features.get(feature, 0.0) + (FOCUS_WEIGHT - 1) * hits
+        vector: dict[str, float] = {}
+        for feature, tf in features.items():
+            idf = index.meaning_idf.get(feature)
+            if idf is None:
+                continue
+            vector[feature] = (1 + math.log(1 + tf)) * idf * (CONCEPT_WEIGHT if feature[0] == "c" else 1.0)
+        norm = math.sqrt(sum(value * value for value in vector.values()))
+        if not norm:
+            return {}
+        similarity: dict[int, float] = defaultdict(float)
+        for feature, value in vector.items():
+            for position, weight in index.meaning_postings.get(feature, ()):
+                similarity[position] += weight * value / norm
+        return similarity
 
     def _rank_prepared(self, prepared: str, limit: int) -> list[Candidate]:
         index = self._index

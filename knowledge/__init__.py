@@ -2,22 +2,34 @@
 
 from knowledge.loader import load_knowledge
 from knowledge.model import (
+    ArticleChange,
+    Concept,
+    Constant,
     FaqEntry,
     KnowledgeBase,
     KnowledgeError,
     LawArticle,
     LawRef,
+    LawStatus,
     LawText,
+    LocalRule,
     SynonymGroup,
+    TextNotAtHand,
 )
 
 __all__ = [
+    "ArticleChange",
+    "Concept",
+    "Constant",
     "FaqEntry",
     "KnowledgeBase",
     "KnowledgeError",
     "LawArticle",
     "LawRef",
+    "LawStatus",
     "LawText",
+    "LocalRule",
     "SynonymGroup",
+    "TextNotAtHand",
     "load_knowledge",
 ]

@@ -5,18 +5,31 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
+from typing import Any
 
-from knowledge.model import KnowledgeError, LawArticle, LawRef, LawText
+from knowledge.model import (
+    ArticleChange,
+    KnowledgeError,
+    LawArticle,
+    LawRef,
+    LawStatus,
+    LawText,
+    TextNotAtHand,
+)
 from knowledge.numerals import CHINESE_NUMBER, parse_chinese
 
 _ARTICLE_START = re.compile(rf"^第([{CHINESE_NUMBER}]+)条\s*(.*)$")
+_SECTION_START = re.compile(rf"^#+\s*([{CHINESE_NUMBER}]+)(?:、|$)")
 
 
-def parse_law_file(path: Path) -> dict[int, str]:
+def parse_law_file(path: Path, *, sections: bool = False) -> dict[int, str]:
     """Split a law's Markdown text into articles: number → verbatim text (paragraphs joined by newlines).
 
-    An article starts at a line "第…条" and runs until the next article or chapter heading.
+    An article starts at a line "第…条" and runs until the next article or chapter heading. With
+    `sections`, a document without articles (a ministry notice) is split at its numbered parts instead:
+    the heading "## 二、日工资、小时工资的折算" starts article 2.
     """
     articles: dict[int, list[str]] = {}
     current: int | None = None
@@ -25,9 +38,12 @@ def parse_law_file(path: Path) -> dict[int, str]:
         if not line or line.startswith("<!--"):
             continue
         if line.startswith("#"):
-            current = None
+            section = _SECTION_START.match(line) if sections else None
+            current = parse_chinese(section.group(1)) if section else None
+            if current is not None:
+                articles[current] = [line.lstrip("# ")]
             continue
-        match = _ARTICLE_START.match(line)
+        match = None if sections else _ARTICLE_START.match(line)
         if match:
             number = parse_chinese(match.group(1))
             if number is None:
@@ -39,17 +55,82 @@ def parse_law_file(path: Path) -> dict[int, str]:
     return {number: "\n".join(lines) for number, lines in articles.items()}
 
 
+def _read_index(laws_dir: Path) -> tuple[Path, dict[str, Any]]:
+    index = laws_dir / "laws.toml"
+    try:
+        return index, tomllib.loads(index.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise KnowledgeError(index, "-", str(error)) from error
+
+
+def _date(index: Path, key: str, value: object, *, required: bool = False) -> date | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    raise KnowledgeError(index, key, "must be a date like 2025-09-01 (TOML date, no quotes)")
+
+
+def _status(index: Path, key: str, item: dict[str, Any]) -> LawStatus:
+    return LawStatus(
+        kind=str(item.get("kind", "")),
+        jurisdiction=str(item.get("jurisdiction", "全国")),
+        version=_date(index, f"{key}.version", item.get("version")),
+        in_force=_date(index, f"{key}.in_force", item.get("in_force")),
+        source=str(item.get("source", "")),
+        note=str(item.get("note", "")),
+    )
+
+
+def _changes(index: Path, key: str, items: object) -> tuple[ArticleChange, ...]:
+    if not isinstance(items, list):
+        raise KnowledgeError(index, f"{key}.changes", "must be a list of tables ([[law.changes]])")
+    changes: list[ArticleChange] = []
+    for position, raw in enumerate(items):
+        where = f"{key}.changes[{position}]"
+        if not isinstance(raw, dict):
+            raise KnowledgeError(index, where, "must be a table")
+        kind = raw.get("kind")
+        if kind not in ("repealed", "replaced"):
+            raise KnowledgeError(index, f"{where}.kind", "must be 'repealed' or 'replaced'")
+        article, paragraph, by = raw.get("article"), raw.get("paragraph"), raw.get("by")
+        if not isinstance(article, int) or not isinstance(by, str) or not by:
+            raise KnowledgeError(index, where, "needs article = <number> and by = '<what replaced it>'")
+        if paragraph is not None and not isinstance(paragraph, int):
+            raise KnowledgeError(index, f"{where}.paragraph", "must be a number")
+        since = _date(index, f"{where}.since", raw.get("since"), required=True)
+        assert since is not None  # required=True raised otherwise
+        changes.append(ArticleChange(article, kind, by, since, paragraph, str(raw.get("note", ""))))
+    return tuple(changes)
+
+
+def load_not_at_hand(laws_dir: Path) -> tuple[TextNotAtHand, ...]:
+    """The texts in force that laws.toml lists under `[[not_at_hand]]` (no wording in this folder).
+
+    Raises:
+        KnowledgeError: an entry lacks its title, names or date in force.
+    """
+    index, data = _read_index(laws_dir)
+    texts: list[TextNotAtHand] = []
+    for position, item in enumerate(data.get("not_at_hand", [])):
+        key = f"not_at_hand[{position}]"
+        try:
+            title, names = str(item["title"]), tuple(str(name) for name in item["names"])
+        except (KeyError, TypeError) as error:
+            raise KnowledgeError(index, key, f"missing {error}") from error
+        in_force = _date(index, f"{key}.in_force", item.get("in_force"), required=True)
+        assert in_force is not None
+        texts.append(TextNotAtHand(title, names, str(item.get("number", "")), in_force, str(item.get("note", ""))))
+    return tuple(texts)
+
+
 def load_laws(laws_dir: Path) -> tuple[LawText, ...]:
-    """Load laws.toml and every law file it lists.
+    """Load laws.toml and every law file it lists, with each law's status and its repealed articles.
 
     Raises:
         KnowledgeError: laws.toml or a listed file is missing or malformed.
     """
-    index = laws_dir / "laws.toml"
-    try:
-        data = tomllib.loads(index.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise KnowledgeError(index, "-", str(error)) from error
+    index, data = _read_index(laws_dir)
     laws: list[LawText] = []
     for position, item in enumerate(data.get("law", [])):
         key = f"law[{position}]"
@@ -60,7 +141,17 @@ def load_laws(laws_dir: Path) -> tuple[LawText, ...]:
         path = laws_dir / file
         if not path.is_file():
             raise KnowledgeError(index, key, f"law file {file} not found")
-        laws.append(LawText(file, title, tuple(names), intent, parse_law_file(path)))
+        laws.append(
+            LawText(
+                file,
+                title,
+                tuple(names),
+                intent,
+                parse_law_file(path, sections=item.get("numbered", "articles") == "sections"),
+                status=_status(index, key, item),
+                changes=_changes(index, key, item.get("changes", [])),
+            )
+        )
     return tuple(laws)
 
 

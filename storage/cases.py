@@ -195,6 +195,11 @@ def add_info(*, session: Session, case: Case, text: str, now: datetime) -> CaseE
     return _record(session=session, case=case, actor="worker", kind="info", now=now, note=text)
 
 
+def add_note(*, session: Session, case: Case, text: str, actor: str, now: datetime) -> CaseEvent:
+    """A staff member's internal note (kept in the history, not shown to the worker)."""
+    return _record(session=session, case=case, actor=actor, kind="note", now=now, note=text)
+
+
 def due_overdue(*, session: Session, now: datetime, days: int) -> list[Case]:
     """Cases without agreement `days` after opening that were not flagged yet."""
     statement = select(Case).where(

@@ -177,7 +177,7 @@ class CaseEvent(SQLModel, table=True):
     case_id: int = Field(foreign_key="cases.id", index=True)
     at: datetime = Field(sa_column=_aware())
     actor: str = Field(max_length=64)  # a staff id, "worker" or "system"
-    kind: str = Field(max_length=16)  # "opened" | "status" | "assigned" | "info" | "overdue"
+    kind: str = Field(max_length=16)  # "opened" | "status" | "assigned" | "info" | "note" | "overdue"
     from_status: str | None = Field(default=None, max_length=24)
     to_status: str | None = Field(default=None, max_length=24)
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -300,3 +300,73 @@ class SchedulerJob(SQLModel, table=True):
     last_result: str | None = Field(default=None, max_length=200)
     last_error: str | None = Field(default=None, max_length=500)
     runner: str | None = Field(default=None, max_length=128)  # host:pid of the scheduler that ran it
+
+
+class StaffAccount(SQLModel, table=True):
+    """A staff member's console sign-in: the Argon2 hash of their password and the wrong-password lock.
+
+    The person is the `[[staff]]` entry of config.toml with the same id; this row only holds what the
+    console needs to let them in.
+    """
+
+    __tablename__ = "staff_accounts"
+
+    staff_id: str = Field(primary_key=True, max_length=64)
+    password_hash: str = Field(max_length=256)
+    failed_attempts: int = 0  # wrong passwords in a row; reset by a right one or when a lock ends
+    locked_until: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    password_set_at: datetime = Field(sa_column=_aware())
+    last_sign_in_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class StaffSession(SQLModel, table=True):
+    """One signed-in browser: the cookie carries the signed token whose hash is `token_hash`.
+
+    Kept in the database so signing out (or a new password) ends the session in every process at once.
+    """
+
+    __tablename__ = "staff_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    staff_id: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(sa_column=_aware())
+    expires_at: datetime = Field(sa_column=_aware())
+    ended_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class StaffAudit(SQLModel, table=True):
+    """Who did what, when: one row per staff action, written in the same transaction as the action."""
+
+    __tablename__ = "staff_audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_aware())
+    staff_id: str = Field(max_length=64, index=True)
+    action: str = Field(max_length=48)  # "sign_in", "case_status", "ticket_reply", "kb_approve" …
+    target: str = Field(default="", max_length=64)  # a case or ticket number, an event key, an entry id
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class KnowledgeChange(SQLModel, table=True):
+    """A staff draft for the knowledge base: new phrasings for an entry, or a new entry with its law refs.
+
+    A second staff member approves it; approved changes are laid over the knowledge files at load time
+    (and `kb export` writes them into the files).
+    """
+
+    __tablename__ = "knowledge_changes"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=16)  # "phrasings" (added to an existing entry) | "entry" (a new one)
+    entry_id: str = Field(max_length=64, index=True)
+    intent: str | None = Field(default=None, max_length=32)
+    phrasings: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    answer: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    refs: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", max_length=16, index=True)  # "pending" | "approved" | "rejected"
+    drafted_by: str = Field(max_length=64)
+    drafted_at: datetime = Field(sa_column=_aware())
+    reviewed_by: str | None = Field(default=None, max_length=64)
+    reviewed_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+    review_note: str | None = Field(default=None, max_length=256)

@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 from bot.app import Services, dialogue_policy
 from bot.config import Settings, load_settings
+from bot.live_knowledge import LiveKnowledge
 from intents import Matcher
 from knowledge import KnowledgeBase, load_knowledge
 from storage import ensure_schema, make_engine
@@ -93,8 +94,7 @@ def make_services(
     return Services(
         settings=settings,
         engine=engine,
-        kb=kb,
-        matcher=matcher,
+        knowledge=LiveKnowledge(kb, matcher),
         policy=dialogue_policy(settings),
         clock=clock,
     )

@@ -46,6 +46,12 @@ def _employer_in(text: str, _ctx: TurnContext) -> str | None:
     return name if len(name) >= 2 else None
 
 
+def story_facts(text: str, ctx: TurnContext) -> int:
+    """How many of the facts a mediator needs first (amount, employer, phone) a free-text story gives."""
+    found = (_amount_in(text, ctx), _employer_in(text, ctx), _phone(text, ctx))
+    return sum(value is not None for value in found)
+
+
 def _text(minimum: int) -> Any:
     def parse(text: str, ctx: TurnContext) -> str | None:
         value = clean(text)[:MAX_TEXT]

@@ -75,3 +75,23 @@ def test_bad_override_file_names_the_problem(tmp_path: Path, content: str, messa
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_calendar(path)
+
+
+@pytest.mark.parametrize(
+    ("day", "worked"),
+    [
+        # 《全国年节及纪念日放假办法》 as amended on 2024-11-10, in force 2025-01-01: 除夕 and 5月2日 are holidays.
+        (date(2025, 1, 28), False),  # 除夕 2025, a Tuesday
+        (date(2025, 5, 2), False),  # 5月2日 2025, a Friday
+        (date(2026, 2, 16), False),  # 除夕 2026, a Monday
+        (date(2026, 5, 2), False),
+        (date(2025, 1, 26), True),  # Sunday worked for the Spring Festival break
+        (date(2025, 2, 8), True),  # Saturday worked for the Spring Festival break
+        (date(2026, 2, 14), True),
+    ],
+)
+def test_the_2024_holiday_amendment_is_in_the_calendar(day: date, worked: bool) -> None:
+    calendar = WorkdayCalendar()
+    assert calendar.is_workday(day) is worked
+    if not worked:
+        assert calendar.holiday_name(day) in {"spring_festival", "labour_day"}

@@ -115,3 +115,9 @@ def test_an_unreadable_config_is_one_line(tmp_path: Path, capsys: pytest.Capture
     assert status == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "config.toml" in err and err.count("\n") == 1
+
+
+def test_kb_review_lists_what_to_read_again_and_counts() -> None:
+    status, out = _run(["kb", "review"])
+    assert status == 0, out
+    assert out.strip().splitlines()[-1].endswith(" entries, 0 to review")

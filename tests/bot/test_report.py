@@ -35,7 +35,7 @@ def _month_of_traffic(services: Services, clock: FixedClock) -> None:
     Conversation(services, user="w1", channel="web").say("加班费怎么算")
     clock.advance(days=1)
     Conversation(services, user="w2", channel="wechat").say("怎么加入工会")
-    Conversation(services, user="w3", channel="wechat").say("小区停车位怎么划分，电话13812345678")
+    Conversation(services, user="w3", channel="wechat").say("阳台晾衣杆怎么划分，13812345678")
     clock.set(datetime(2026, 12, 1, 0, 30, tzinfo=SHANGHAI))
     Conversation(services, user="w4", channel="web").say("加班费怎么算")  # December: not counted
 
@@ -46,11 +46,11 @@ def test_report_counts_the_month(services: Services, clock: FixedClock) -> None:
     assert report.total == 3 and report.users == 3 and report.answered == 2
     assert dict(report.by_channel) == {"wechat": 2, "web": 1}
     assert sum(sum(counter.values()) for counter in report.per_day.values()) == 3
-    assert [group.text for group in report.unanswered] == ["小区停车位怎么划分，电话138****5678"]
+    assert [group.text for group in report.unanswered] == ["阳台晾衣杆怎么划分，138****5678"]
     markdown = render_markdown(report, services.kb, services.policy, "chart.png")
     assert markdown.startswith("# 2026年11月工作数据")
     assert "| 微信 | 2 |" in markdown and "![每天的咨询量](chart.png)" in markdown
-    assert "1. 小区停车位怎么划分，电话138****5678（1次）" in markdown
+    assert "1. 阳台晾衣杆怎么划分，138****5678（1次）" in markdown
     pack = render_pack(report, services.kb, services.policy)
     assert "咨询3条（3位职工）" in pack and "--month 2026-11" in pack
     assert len(pack) < 500

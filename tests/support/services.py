@@ -12,8 +12,7 @@ def with_settings(services: Services, **sections: object) -> Services:
     return Services(
         settings=settings,
         engine=services.engine,
-        kb=services.kb,
-        matcher=services.matcher,
+        knowledge=services.knowledge,
         policy=services.policy,
         clock=services.clock,
     )

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 import pytest
 
 from bot.app import Services
+from bot.live_knowledge import LiveKnowledge
 from intents import IntentId, Reply, Turn
 from intents.context import TurnContext
 from intents.forms import FORMS, Slot, start_form
@@ -125,5 +126,5 @@ def test_form_state_survives_a_new_process(services: Services, kb: Any, matcher:
     worker = Conversation(services, "f6")
     worker.say("老板拖欠工资不给")
     # A second Services over the same database stands in for another process serving the next turn.
-    other = Services(services.settings, services.engine, kb, matcher, services.policy, services.clock)
+    other = Services(services.settings, services.engine, LiveKnowledge(kb, matcher), services.policy, services.clock)
     assert Conversation(other, "f6").say("3000").text == "留个手机号？"

@@ -1,0 +1,107 @@
+"""Unanswered questions and knowledge drafts: attach a question to an answer, draft a new answer, approve."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.console.web import Console, done, lines, text
+from intents import IntentId
+from intents.casework import StaffDesk
+from intents.drafts import DraftRefused, approve, draft_entry, draft_phrasings, group_questions, reject
+from storage import drafts
+
+LOOK_BACK = timedelta(days=60)
+
+
+def routes(console: Console) -> list[Route]:
+    """/questions (groups, drafts waiting for approval) and the posts that draft, approve and reject."""
+    services = console.services
+
+    def overview(desk: StaffDesk) -> dict[str, Any]:
+        items = drafts.unanswered(session=desk.session, since=desk.now - LOOK_BACK)
+        changes = drafts.changes(session=desk.session)
+        return {
+            "groups": group_questions(items, services.matcher, changes)[:50],
+            "pending": [change for change in changes if change.status == "pending"],
+            "recent": [change for change in changes if change.status != "pending"][-10:],
+            "intents": [intent.value for intent in IntentId],
+            "entries": services.kb.by_id,
+        }
+
+    async def page(request: Request, staff: Any, error: str = "", status_code: int = 200) -> Response:
+        values = await console.read(overview)
+        return console.render(request, "questions.html", staff, status_code=status_code, error=error or values.pop("error", ""), **values)
+
+    async def questions_page(request: Request) -> Response:
+        return await page(request, await console.staff(request))
+
+    async def attach(request: Request) -> Response:
+        staff = await console.staff(request)
+        form = await console.form(request, staff)
+        entry, phrasings = text(form, "entry_other") or text(form, "entry"), lines(form, "phrasings")
+        try:
+            await console.act(
+                staff, "kb_draft_phrasings", entry,
+                lambda desk: draft_phrasings(session=desk.session, kb=desk.kb, entry_id=entry,
+                                             phrasings=phrasings, staff=staff.id, now=desk.now),
+                detail="\n".join(phrasings),
+            )
+        except DraftRefused as refusal:
+            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        return done("/staff/questions", "console_kb_drafted")
+
+    async def new_entry(request: Request) -> Response:
+        staff = await console.staff(request)
+        form = await console.form(request, staff)
+        entry = text(form, "entry")
+        try:
+            await console.act(
+                staff, "kb_draft_entry", entry,
+                lambda desk: draft_entry(
+                    session=desk.session, kb=desk.kb, entry_id=entry, intent=text(form, "intent"),
+                    answer=text(form, "answer"), refs=lines(form, "refs"), phrasings=lines(form, "phrasings"),
+                    staff=staff.id, now=desk.now),
+                detail=text(form, "answer"),
+            )
+        except DraftRefused as refusal:
+            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        return done("/staff/questions", "console_kb_drafted")
+
+    async def review(request: Request) -> Response:
+        staff = await console.staff(request)
+        form = await console.form(request, staff)
+        change_id = request.path_params["change_id"]
+        verdict = text(form, "verdict")
+        try:
+            if verdict == "approve":
+                await console.act(
+                    staff, "kb_approve", str(change_id),
+                    lambda desk: approve(session=desk.session, kb=desk.kb, change_id=change_id, staff=staff.id,
+                                         facts=dict(desk.policy.facts), now=desk.now),
+                )
+            else:
+                await console.act(
+                    staff, "kb_reject", str(change_id),
+                    lambda desk: reject(session=desk.session, change_id=change_id, staff=staff.id,
+                                        note=text(form, "note"), now=desk.now),
+                )
+        except DraftRefused as refusal:
+            return await page(request, staff, console.say(refusal.key, **refusal.values), 409)
+        if verdict == "approve":
+            # Live at once in this process; the others pick it up at their next poll.
+            await run_in_threadpool(services.knowledge.reload, services.engine)
+            return done("/staff/questions", "console_kb_approved")
+        return done("/staff/questions", "console_kb_rejected")
+
+    return [
+        Route("/questions", questions_page, methods=["GET"]),
+        Route("/questions/attach", attach, methods=["POST"]),
+        Route("/questions/entry", new_entry, methods=["POST"]),
+        Route("/questions/drafts/{change_id:int}", review, methods=["POST"]),
+    ]

@@ -1,0 +1,65 @@
+"""The start page after sign-in: what needs a person today, and the audit log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.console.web import Console
+from bot.routines import load_plan
+from intents.casework import StaffDesk, find_cases, mediator_name, status_label
+from storage import cases, events, reminders, signups, staff_accounts, tickets
+
+SOON = timedelta(days=7)
+
+
+def routes(console: Console) -> list[Route]:
+    """/ (today) and /audit."""
+    plan = load_plan(console.services.settings)
+
+    def today(desk: StaffDesk) -> dict[str, Any]:
+        open_cases = find_cases(desk, status="open")
+        local = desk.local(desk.now)
+        meetings = []
+        for item in plan.upcoming(local.date(), 2):
+            sent = reminders.for_meeting(session=desk.session, routine=item.key, meeting_at=item.meeting_at)
+            meetings.append({
+                "title": item.routine.title,
+                "at": item.meeting_at,
+                "acknowledged": [row.staff_id for row in sent if row.acknowledged_at is not None],
+                "waiting": [row.staff_id for row in sent if row.acknowledged_at is None],
+            })
+        soon = [event for event in events.open_events(session=desk.session, now=desk.now)
+                if event.starts_at <= desk.now + SOON]
+        waiting = signups.waitlist_counts(session=desk.session, event_ids=[event.id or 0 for event in soon])
+        return {
+            "tickets": [(tickets.ticket_number(ticket), ticket, desk.say(f"reason_{ticket.reason}"))
+                        for ticket in tickets.list_tickets(session=desk.session, status="open")],
+            "cases": [
+                {"number": case.number, "urgent": case.urgent, "status": status_label(case.status, desk),
+                 "overdue": case.overdue_at is not None and case.status in cases.OPEN_STATUSES,
+                 "new": case.status == cases.ACCEPTED and case.assigned_staff is None,
+                 "employer": case.employer_name or "-", "mediator": mediator_name(case, desk)}
+                for case in open_cases
+                if case.urgent or case.overdue_at is not None or case.assigned_staff is None
+            ],
+            "meetings": meetings,
+            "events": [{"event": event, "left": max(event.capacity - event.taken, 0),
+                        "waiting": waiting.get(event.id or 0, 0)} for event in soon],
+        }
+
+    async def today_page(request: Request) -> Response:
+        staff = await console.staff(request)
+        values = await console.read(today)
+        return console.render(request, "today.html", staff, **values)
+
+    async def audit_page(request: Request) -> Response:
+        staff = await console.staff(request)
+        lines = await console.read(lambda desk: staff_accounts.audit_log(session=desk.session, limit=200))
+        return console.render(request, "audit.html", staff, lines=lines)
+
+    return [Route("/", today_page, methods=["GET"]), Route("/audit", audit_page, methods=["GET"])]

@@ -1,0 +1,467 @@
+"""The calculator forms: ask for each missing fact (one question at a time), then answer with the worker's numbers.
+
+Each form is run by the form engine (its state in dialogue_state, like every form); `complete` calls the pure
+arithmetic in intents.calculators and words the result from replies/calculators.toml: the result, the formula
+with the worker's numbers, the articles, what could change it, and what to do next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from intents.calculators import (
+    LocalFigure,
+    OvertimeKind,
+    Rules,
+    Termination,
+    double_wage,
+    injury_grant,
+    leave_days,
+    maternity_leave,
+    overtime,
+    reading,
+    severance,
+    untaken_leave_pay,
+)
+from intents.context import TurnContext
+from intents.forms.engine import Slot
+from intents.ids import IntentId
+from intents.normalize import fold, fold_all
+from intents.turn import Button, Reply, Turn
+
+IDLE = timedelta(minutes=30)
+MONTHS_PER_YEAR = 12
+_CHOICE_DIGITS = {"1": 0, "2": 1, "3": 2, "4": 3, "一": 0, "二": 1, "三": 2, "四": 3}
+
+
+# --- reading answers (parse) and facts in the first message (extract) ---
+
+
+def _has(text: str, ctx: TurnContext, words: str) -> bool:
+    folded = fold(text)
+    return any(word in folded for word in fold_all(ctx.kb.words.get(words, ())))
+
+
+def _service(text: str, ctx: TurnContext) -> int | None:
+    found = reading.duration(text, ctx.local_now().date())
+    return None if found is None or found.vague else found.months
+
+
+def _years_worked(text: str, ctx: TurnContext) -> int | None:
+    # For annual leave "八年多" is enough: the days change only at whole years.
+    found = reading.duration(text, ctx.local_now().date())
+    return None if found is None else found.months + (1 if found.vague else 0)
+
+
+def _wage(text: str, _ctx: TurnContext) -> int | None:
+    found = reading.wage(text, bare=True)
+    return None if found is None else int(found)
+
+
+def _wage_in(text: str, _ctx: TurnContext) -> int | None:
+    found = reading.wage(text)
+    return None if found is None else int(found)
+
+
+def _choice(options: tuple[str, ...], words: tuple[str, ...]) -> Callable[[str, TurnContext], str | None]:
+    """A parser for a numbered question: "2" / "第二个" or a word list that means one of the options."""
+
+    def parse(text: str, ctx: TurnContext) -> str | None:
+        folded = fold(text).removeprefix("第").removesuffix("个")
+        if folded in _CHOICE_DIGITS and _CHOICE_DIGITS[folded] < len(options):
+            return options[_CHOICE_DIGITS[folded]]
+        return next((option for option, key in zip(options, words, strict=True) if _has(text, ctx, key)), None)
+
+    return parse
+
+
+def _extract(options: tuple[str, ...], words: tuple[str, ...]) -> Callable[[str, TurnContext], str | None]:
+    """Like `_choice`, but only words count (a digit in the first message is not an answer)."""
+
+    def extract(text: str, ctx: TurnContext) -> str | None:
+        return next((option for option, key in zip(options, words, strict=True) if _has(text, ctx, key)), None)
+
+    return extract
+
+
+_TERMINATIONS = (Termination.UNLAWFUL, Termination.NO_NOTICE, Termination.LAWFUL, Termination.UNKNOWN)
+_TERMINATION_WORDS = ("calc_unlawful", "calc_no_notice", "calc_lawful", "calc_unknown")
+_KINDS = (OvertimeKind.WEEKDAY, OvertimeKind.REST_DAY, OvertimeKind.HOLIDAY)
+_KIND_WORDS = ("calc_weekday", "calc_rest_day", "calc_holiday")
+
+
+def _months(text: str, ctx: TurnContext) -> int | None:
+    found = reading.duration(text, ctx.local_now().date())
+    if found is not None:
+        return found.months
+    number = reading.whole_number(text)
+    return int(number) if number is not None and number == int(number) and 0 <= number <= 600 else None
+
+
+def _quantity(text: str, _ctx: TurnContext) -> list[str] | None:
+    found = reading.quantity(text)
+    return None if found is None else [str(found[0]), found[1]]
+
+
+def _days(text: str, _ctx: TurnContext) -> str | None:
+    number = reading.whole_number(text)
+    return str(number) if number is not None and 0 < number <= 366 else None
+
+
+def _days_in(text: str, _ctx: TurnContext) -> str | None:
+    found = reading.quantity(text)
+    return str(found[0]) if found is not None and found[1] == "day" and found[0] <= 366 else None
+
+
+def _level(text: str, _ctx: TurnContext) -> int | None:
+    level = reading.disability_level(text)
+    if level is None:
+        number = reading.whole_number(text)
+        level = int(number) if number is not None and number == int(number) and 1 <= number <= 10 else None
+    return level
+
+
+def _difficult(text: str, ctx: TurnContext) -> bool | None:
+    if _has(text, ctx, "calc_difficult"):
+        return True
+    return False if _has(text, ctx, "calc_normal_birth") else None
+
+
+def _babies(text: str, _ctx: TurnContext) -> int | None:
+    return reading.babies(text)
+
+
+def _babies_in(text: str, _ctx: TurnContext) -> int | None:
+    # In the first message only a named multiple birth counts ("一个宝宝" alone may be about something else).
+    found = reading.babies(text)
+    return found if found is not None and found > 1 else None
+
+
+# --- wording results ---
+
+
+def yuan(amount: Decimal) -> str:
+    """An amount as a worker reads it: 16,000 or 2,942.53."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def plain(number: Decimal) -> str:
+    """A count without trailing zeros: 5.5, 6, 0.5."""
+    text = format(number.normalize(), "f")
+    return text
+
+
+def _service_text(months: int, ctx: TurnContext) -> str:
+    years, rest = divmod(months, MONTHS_PER_YEAR)
+    if years and rest:
+        return ctx.say("calc_service", years=years, months=rest)
+    if years:
+        return ctx.say("calc_service_years", years=years)
+    return ctx.say("calc_service_months", months=rest)
+
+
+def _local(figure: LocalFigure, region: str) -> dict[str, object]:
+    return {"region": region, "year": figure.year, "source": figure.source, "value": yuan(figure.value)}
+
+
+def _reply(ctx: TurnContext, body: str, next_key: str, buttons: tuple[Button, ...]) -> Turn:
+    lines = [line for line in body.splitlines() if line.strip()]
+    lines.append(ctx.say(next_key))
+    return Turn(Reply("\n".join(lines), IntentId.LABOR_LAW, 1.0, buttons))
+
+
+def _money_buttons(ctx: TurnContext) -> tuple[Button, ...]:
+    # Imported here: intents.skills imports the forms package, so a top-level import would be circular.
+    from intents.skills.cases import INTAKE_PAYLOAD
+    from intents.skills.smalltalk import MENU_PAYLOAD
+
+    person = ctx.say("calc_button_person")
+    return (
+        Button(ctx.say("calc_button_mediation"), f"{INTAKE_PAYLOAD}:wage_arrears"),
+        Button(person, f"{MENU_PAYLOAD}:{person}"),
+    )
+
+
+def _person_button(ctx: TurnContext) -> tuple[Button, ...]:
+    return _money_buttons(ctx)[1:]
+
+
+class _CalculatorForm:
+    """What every calculator form shares: labour-law intent, idle expiry, the cancel sentence."""
+
+    intent: ClassVar[IntentId] = IntentId.LABOR_LAW
+    idle_expiry: ClassVar[timedelta] = IDLE
+    cancel_key: ClassVar[str] = "calc_cancelled"
+
+
+class SeveranceForm(_CalculatorForm):
+    """经济补偿 N, 代通知金 N+1, 赔偿金 2N: length of service, average wage, how the contract ended."""
+
+    name: ClassVar[str] = "calc_severance"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("service_months", "calc_ask_service", _service, extract=_service, problem_key="calc_bad_service"),
+        Slot("wage", "calc_ask_average_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
+        Slot(
+            "termination",
+            "calc_ask_termination",
+            _choice(tuple(_TERMINATIONS), _TERMINATION_WORDS),
+            extract=_extract(tuple(_TERMINATIONS), _TERMINATION_WORDS),
+            problem_key="calc_bad_choice",
+        ),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Compute and word N, N+1 or 2N (all three when the worker cannot say how it ended)."""
+        rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
+        result = severance(int(values["service_months"]), Decimal(values["wage"]), rules, region)
+        termination = Termination(values["termination"])
+        service = _service_text(result.months_worked, ctx)
+        common = {"service": service, "months": plain(result.pay_months), "wage": yuan(result.wage_counted)}
+        notes = [ctx.say("calc_note_bonus")]
+        if result.capped:
+            average = region.average_monthly_wage
+            notes.append(
+                ctx.say(
+                    "calc_note_cap",
+                    **_local(average, region.region),
+                    average=yuan(average.value),
+                    cap=yuan(result.wage_counted),
+                )
+            )
+        elif result.cap_unchecked:
+            notes.append(ctx.say("calc_note_cap_unknown"))
+        if result.raised_to_minimum:
+            minimum = region.minimum_monthly_wage
+            notes.append(ctx.say("calc_note_minimum", **_local(minimum, region.region), minimum=yuan(minimum.value)))
+        if termination is Termination.UNKNOWN:
+            body = ctx.say(
+                "calc_severance_all",
+                service=service,
+                wage=yuan(result.wage_counted),
+                n=yuan(result.compensation),
+                n1=yuan(result.amount(Termination.NO_NOTICE)),
+                n2=yuan(result.damages),
+                formula=ctx.say("calc_formula_n", **common, amount=yuan(result.compensation)),
+                notes="\n".join(notes),
+            )
+            return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+        amount = result.amount(termination)
+        if termination is Termination.NO_NOTICE:
+            formula = ctx.say("calc_formula_n1", **common, notice=yuan(result.notice_pay), amount=yuan(amount))
+            notes.append(ctx.say("calc_note_notice_pay"))
+        elif termination is Termination.UNLAWFUL:
+            formula = ctx.say("calc_formula_2n", **common, amount=yuan(amount))
+            notes.append(ctx.say("calc_note_unlawful"))
+        else:
+            formula = ctx.say("calc_formula_n", **common, amount=yuan(amount))
+        body = ctx.say(
+            "calc_severance_result",
+            label=ctx.say(f"calc_label_{termination.value}"),
+            amount=yuan(amount),
+            formula=formula,
+            articles=ctx.say(f"calc_articles_{termination.value}"),
+            notes="\n".join(notes),
+        )
+        return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+
+
+class DoubleWageForm(_CalculatorForm):
+    """未签书面合同的二倍工资: months without a written contract, monthly wage."""
+
+    name: ClassVar[str] = "calc_double_wage"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("months", "calc_ask_contract_months", _months, extract=_service, problem_key="calc_bad_months"),
+        Slot("wage", "calc_ask_monthly_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the extra wage owed, or why none is owed yet."""
+        rules = Rules.from_constants(ctx.kb.constants)
+        result = double_wage(int(values["months"]), Decimal(values["wage"]), rules)
+        if result.months_owed == 0:
+            return _reply(ctx, ctx.say("calc_double_wage_none"), "calc_next_leave", _person_button(ctx))
+        notes = [ctx.say("calc_note_double_wage_signed")]
+        if result.open_ended:
+            notes.append(ctx.say("calc_note_open_ended"))
+        notes.append(ctx.say("calc_note_limitation"))
+        body = ctx.say(
+            "calc_double_wage_result",
+            amount=yuan(result.amount),
+            months=result.months_owed,
+            max_months=result.max_months,
+            wage=yuan(Decimal(values["wage"])),
+            notes="\n".join(notes),
+        )
+        return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+
+
+class OvertimeForm(_CalculatorForm):
+    """加班费: when, how much (days or hours), monthly wage."""
+
+    name: ClassVar[str] = "calc_overtime"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot(
+            "kind",
+            "calc_ask_overtime_kind",
+            _choice(tuple(_KINDS), _KIND_WORDS),
+            extract=_extract(tuple(_KINDS), _KIND_WORDS),
+            problem_key="calc_bad_choice",
+        ),
+        Slot("quantity", "calc_ask_overtime_quantity", _quantity, extract=_quantity, problem_key="calc_bad_quantity"),
+        Slot("wage", "calc_ask_monthly_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the overtime pay at the statutory minimum rate."""
+        rules = Rules.from_constants(ctx.kb.constants)
+        kind = OvertimeKind(values["kind"])
+        quantity, unit = Decimal(values["quantity"][0]), str(values["quantity"][1])
+        result = overtime(kind, quantity, unit, Decimal(values["wage"]), rules)
+        formula = ctx.say(
+            f"calc_formula_overtime_{unit}",
+            wage=yuan(Decimal(values["wage"])),
+            unit_wage=yuan(result.unit_wage),
+            quantity=plain(quantity),
+            rate=plain(result.rate_percent),
+            amount=yuan(result.amount),
+        )
+        notes = [ctx.say("calc_note_overtime_base")]
+        if kind is OvertimeKind.REST_DAY:
+            notes.append(ctx.say("calc_note_rest_day"))
+        elif kind is OvertimeKind.HOLIDAY:
+            notes.append(ctx.say("calc_note_holiday"))
+        body = ctx.say(
+            "calc_overtime_result",
+            kind=ctx.say(f"calc_kind_{kind.value}"),
+            amount=yuan(result.amount),
+            formula=formula,
+            notes="\n".join(notes),
+        )
+        return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+
+
+class LeaveDaysForm(_CalculatorForm):
+    """年休假天数: cumulative years worked."""
+
+    name: ClassVar[str] = "calc_leave_days"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("service_months", "calc_ask_total_years", _years_worked, extract=_years_worked, problem_key="calc_bad_years"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the days of annual leave."""
+        rules = Rules.from_constants(ctx.kb.constants)
+        months = int(values["service_months"])
+        days = leave_days(Decimal(months) / MONTHS_PER_YEAR, rules)
+        if days == 0:
+            return _reply(ctx, ctx.say("calc_leave_days_none"), "calc_next_leave", _person_button(ctx))
+        body = ctx.say("calc_leave_days_result", service=_service_text(months, ctx).removeprefix("工作"), days=days)
+        return _reply(ctx, body, "calc_next_leave", _person_button(ctx))
+
+
+class LeavePayForm(_CalculatorForm):
+    """未休年休假工资报酬: untaken days, monthly wage."""
+
+    name: ClassVar[str] = "calc_leave_pay"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("days", "calc_ask_untaken_days", _days, extract=_days_in, problem_key="calc_bad_days"),
+        Slot("wage", "calc_ask_leave_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the pay for untaken days: the whole 300 % and what is still owed."""
+        rules = Rules.from_constants(ctx.kb.constants)
+        days = Decimal(values["days"])
+        result = untaken_leave_pay(days, Decimal(values["wage"]), rules)
+        body = ctx.say(
+            "calc_leave_pay_result",
+            days=plain(days),
+            total=yuan(result.total),
+            owed=yuan(result.still_owed),
+            wage=yuan(Decimal(values["wage"])),
+            daily=yuan(result.daily),
+            rate=plain(rules.untaken_leave_percent),
+            extra_rate=plain(rules.untaken_leave_percent - rules.leave_normal_pay_percent),
+            notes="\n".join((ctx.say("calc_note_leave_wage"), ctx.say("calc_note_leave_refused"))),
+        )
+        return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+
+
+class InjuryForm(_CalculatorForm):
+    """一次性伤残补助金: disability level, the wage before the injury; with the application deadlines."""
+
+    name: ClassVar[str] = "calc_injury"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("level", "calc_ask_level", _level, extract=lambda text, _ctx: reading.disability_level(text), problem_key="calc_bad_level"),
+        Slot("wage", "calc_ask_injury_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the one-off grant, how the local average bounded the wage, and the deadlines."""
+        rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
+        level = int(values["level"])
+        result = injury_grant(level, Decimal(values["wage"]), rules, region)
+        average = region.average_monthly_wage
+        notes = []
+        if result.wage_adjusted:
+            key = f"calc_note_injury_{result.wage_adjusted}"
+            notes.append(ctx.say(key, **_local(average, region.region), average=yuan(average.value)))
+        elif not average.known:
+            notes.append(ctx.say("calc_note_injury_unknown"))
+        notes.append(ctx.say("calc_note_injury_severe" if level <= 4 else "calc_note_injury_more"))
+        notes.append(ctx.say("calc_note_injury_deadline"))
+        body = ctx.say(
+            "calc_injury_result",
+            level=level,
+            months=plain(result.months),
+            wage=yuan(result.wage_counted),
+            amount=yuan(result.amount),
+            notes="\n".join(notes),
+        )
+        return _reply(ctx, body, "calc_next_injury", _person_button(ctx))
+
+
+class MaternityForm(_CalculatorForm):
+    """产假: difficult birth or not, how many babies; plus local extra days."""
+
+    name: ClassVar[str] = "calc_maternity"
+    slots: ClassVar[tuple[Slot, ...]] = (
+        Slot("difficult", "calc_ask_difficult", _difficult, extract=_difficult, problem_key="calc_bad_birth"),
+        Slot("babies", "calc_ask_babies", _babies, extract=_babies_in, problem_key="calc_bad_babies"),
+    )
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Word the days of maternity leave, national and local."""
+        rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
+        babies = int(values["babies"])
+        result = maternity_leave(difficult=bool(values["difficult"]), babies=babies, rules=rules, local=region)
+        parts = [ctx.say("calc_formula_maternity_base")]
+        if result.difficult_days:
+            parts.append(ctx.say("calc_formula_maternity_difficult"))
+        if result.extra_baby_days:
+            parts.append(ctx.say("calc_formula_maternity_babies", babies=babies - 1, days=result.extra_baby_days))
+        formula = ctx.say("calc_formula_maternity_total", parts=" + ".join(parts), total=result.national)
+        extra = region.maternity_extra_days
+        local = (
+            ctx.say("calc_maternity_local", **_local(extra, region.region), days=result.local_days, total=result.total)
+            if result.local_days
+            else ctx.say("calc_maternity_local_unknown")
+        )
+        body = ctx.say("calc_maternity_result", national=result.national, formula=formula, local=local)
+        return _reply(ctx, body, "calc_next_leave", _person_button(ctx))
+
+
+CALCULATOR_FORMS = (
+    SeveranceForm(),
+    DoubleWageForm(),
+    OvertimeForm(),
+    LeaveDaysForm(),
+    LeavePayForm(),
+    InjuryForm(),
+    MaternityForm(),
+)

@@ -1,0 +1,75 @@
+"""Understanding a worker's story before ranking answers: is it labour law at all, and does it ask for the
+wage intake outright?
+
+A message is background plus a question. Two decisions are taken here, before the matcher's ranking is
+trusted: (1) a question from another field of law (marriage, inheritance, traffic, crime, housing, debt —
+even one that mentions 工资 or 老板) gets that field's short pointer to 12348 instead of labour law; (2) a
+story that already gives what a mediator needs (amount, employer, phone) with a wage-arrears request starts
+the intake with those facts filled in.
+"""
+
+from __future__ import annotations
+
+from intents.concepts import LABOUR
+from intents.context import TurnContext
+from intents.forms.wage_arrears import story_facts
+from intents.ids import IntentId
+from intents.matcher import Candidate, Matcher
+from intents.normalize import normalize
+from intents.skills import SKILLS
+from intents.skills.cases import OPEN_CASE
+from intents.turn import Turn
+from knowledge import KnowledgeBase
+
+WAGE_CONCEPT = "拖欠工资"
+STORY_FACTS_FOR_INTAKE = 2  # of amount, employer, phone: a story this complete starts the intake at once
+# A labour answer needs some sign the message is about work (concept weight, knowledge/concepts.toml) unless
+# its match is strong: "别人欠我两万" is a private debt, not unpaid wages.
+LABOUR_EVIDENCE = 1.0
+WEAK_MATCH = 0.3
+LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
+# A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
+DOMAIN_MARGIN = 0.5
+
+
+def other_domain(matcher: Matcher, text: str) -> str | None:
+    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None."""
+    weights = matcher.concepts.domains(normalize(text).replace(" ", ""))
+    labour = weights.pop(LABOUR, 0.0)
+    if not weights:
+        return None
+    domain = max(weights, key=lambda name: weights[name])
+    return domain if weights[domain] >= labour + DOMAIN_MARGIN else None
+
+
+def pointer(kb: KnowledgeBase, domain: str, confidence: float) -> Candidate | None:
+    """The out_of_scope entry answering questions of `domain` (its pointer to legal aid), or None."""
+    entry = kb.entry(kb.domain_entries.get(domain, ""))
+    return Candidate(entry, confidence, entry.phrasings[0]) if entry is not None else None
+
+
+def story_turn(text: str, ctx: TurnContext) -> Turn | None:
+    """The turn decided by the story as a whole, before ranking answers; None to rank as usual.
+
+    A question from another field of law gets that field's pointer; an unpaid-wage story that already
+    gives what a mediator needs (two of amount, employer, phone) starts the intake with those facts.
+    """
+    domain = other_domain(ctx.matcher, text)
+    if domain is not None:
+        entry = pointer(ctx.kb, domain, 1.0)
+        if entry is not None:
+            return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
+    folded = normalize(text).replace(" ", "")
+    if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+        intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
+        if intake is not None:  # the wage skill starts the intake with the facts of the whole story
+            return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)
+    return None
+
+
+def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnContext) -> bool:
+    """True when the best match is a weak labour answer to a message that says nothing about work."""
+    if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
+        return False
+    weights = ctx.matcher.concepts.domains(normalize(text).replace(" ", ""))
+    return weights.get(LABOUR, 0.0) < LABOUR_EVIDENCE

@@ -1,0 +1,78 @@
+"""Real questions told the workers' way: stories, other fields of law, the wage intake started from a story."""
+
+from __future__ import annotations
+
+import pytest
+
+from intents import IntentId
+from tests.support.conversation import Conversation
+
+
+def test_weekend_overtime_story_gets_the_rest_day_rate(worker: Conversation) -> None:
+    reply = worker.say("我们周六周日经常被叫去加班，公司一分钱加班费都不给，这合法吗？应该给多少")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "百分之二百" in reply.text
+    assert "生育津贴" not in reply.text
+
+
+def test_no_overtime_pay_at_all_is_about_overtime_not_maternity(worker: Conversation) -> None:
+    reply = worker.say("公司一分钱加班费都不给")
+    assert reply.intent in (IntentId.LABOR_LAW, IntentId.WAGE_ARREARS)
+    assert "加班费" in reply.text and "生育" not in reply.text
+
+
+def test_pregnant_three_months_and_threatened_with_dismissal(worker: Conversation) -> None:
+    reply = worker.say("我怀孕三个月了，公司知道以后就说要把我辞退，他们能这么做吗")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "不得因女职工怀孕" in reply.text
+    assert "7个月以上" not in reply.text
+
+
+@pytest.mark.parametrize("text", ["我要申请调解", "帮我找老板要钱"])
+def test_asking_for_mediation_starts_the_wage_intake(worker: Conversation, text: str) -> None:
+    reply = worker.say(text)
+    assert reply.intent == IntentId.WAGE_ARREARS
+    assert "登记欠薪调解" in reply.text
+    assert "还没有欠薪调解案件" not in reply.text
+
+
+def test_a_full_wage_story_starts_the_intake_with_its_facts_taken(worker: Conversation) -> None:
+    reply = worker.say("我在宏达服装厂干了四个月，老板拖欠我9000元工资一直不给，我电话13912345678")
+    assert reply.intent == IntentId.WAGE_ARREARS
+    assert "登记欠薪调解" in reply.text
+    assert "单位叫什么名字" not in reply.text  # the employer was in the story
+    assert "电话" not in reply.text.split("\n")[-1]  # nor is the phone asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "老公在外面有人了，离婚的话孩子抚养权归谁",
+        "骑电动车被小轿车撞了，对方全责，误工费怎么赔",
+        "朋友找我借了三万块一直不还，借条也有",
+        "开发商拖了一年还不交房，能退房吗",
+        "我弟弟打架被派出所拘留了，会判刑吗",
+    ],
+)
+def test_other_fields_of_law_get_the_legal_aid_pointer(worker: Conversation, text: str) -> None:
+    reply = worker.say(text)
+    assert reply.intent == IntentId.OUT_OF_SCOPE
+    assert "12348" in reply.text
+    assert "劳动合同法" not in reply.text and "工伤保险条例" not in reply.text
+
+
+def test_a_work_injury_on_the_commute_is_still_labour_law(worker: Conversation) -> None:
+    reply = worker.say("下班路上骑电动车被车撞了，这算工伤吗")
+    assert reply.intent == IntentId.LABOR_LAW
+    assert "非本人主要责任" in reply.text
+
+
+def test_injury_level_question_explains_the_assessment(worker: Conversation) -> None:
+    reply = worker.say("干活时手指被冲床压断了一节，能评几级伤残")
+    assert reply.intent == IntentId.LABOR_LAW
+    assert "劳动能力鉴定" in reply.text
+
+
+def test_award_not_paid_points_to_enforcement(worker: Conversation) -> None:
+    reply = worker.say("仲裁判我们赢了，可公司到现在还是一分钱不给，怎么办")
+    assert "申请执行" in reply.text or "强制执行" in reply.text
