@@ -46,27 +46,66 @@ class Row:
     figures: dict[str, float]
 
 
+def _turn_timings(base: object, texts: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU time (this thread's) of each whole turn, as latency.run_path measures it."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    real = latency.process
+
+    def timed(*args: object) -> object:
+        wall, cpu = time.perf_counter(), time.thread_time()
+        result = real(*args)  # type: ignore[arg-type]
+        cpus.append(time.thread_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+        return result
+
+    latency.process = timed  # type: ignore[assignment]
+    try:
+        latency.run_path(base, texts, rounds)  # type: ignore[arg-type]
+    finally:
+        latency.process = real
+    skip = 20  # the warm-up turns
+    return walls[skip:], cpus[skip:]
+
+
+def _lcut_cpu(texts: list[str], rounds: int) -> list[float]:
+    import jieba
+
+    jieba.lcut("预热")
+    timings = []
+    for _ in range(rounds):
+        for text in texts:
+            begin = time.thread_time()
+            jieba.lcut(text)
+            timings.append(time.thread_time() - begin)
+    return timings
+
+
 def per_message(rounds: int, synthetic: bool) -> list[str]:
-    """Whole turn against jieba.lcut on the same messages; returns the table lines."""
+    """Whole turn against jieba.lcut on the same messages, in wall and CPU time; returns the table lines.
+
+    CPU time (the turn's own thread) is what the 40× aim is judged on when the machine is shared: wall
+    time then includes the time other processes held the cores.
+    """
     kb = latency.load_knowledge()
     texts = latency.messages(kb)
     lcut = latency.jieba_alone(texts, 5)
+    lcut_cpu = statistics.median(_lcut_cpu(texts, 5))
     lcut_p50 = statistics.median(lcut)
     lines = [
-        f"| `jieba.lcut` alone, {len(texts)} messages | p50 {lcut_p50 * 1e3:.3f} ms, "
-        f"p99 {latency.percentile(lcut, 0.99) * 1e3:.3f} ms | — |"
+        f"| `jieba.lcut` alone, {len(texts)} messages | p50 {lcut_p50 * 1e3:.3f} ms "
+        f"(CPU {lcut_cpu * 1e3:.3f} ms), p99 {latency.percentile(lcut, 0.99) * 1e3:.3f} ms | — |"
     ]
-    bases = [("shipped base", kb)] + (
-        [("10,000 entries", latency.synthetic(kb, 10_000))] if synthetic else []
-    )
+    bases = [("shipped base", kb)] + ([("10,000 entries", latency.synthetic(kb, 10_000))] if synthetic else [])
     for label, base in bases:
-        timings, _ = latency.run_path(base, texts, rounds)
-        p50, p99 = statistics.median(timings), latency.percentile(timings, 0.99)
-        print(f"whole turn, {label}: p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms", flush=True)
+        walls, cpus = _turn_timings(base, texts, rounds)
+        p50, p99, cpu = statistics.median(walls), latency.percentile(walls, 0.99), statistics.median(cpus)
+        print(f"whole turn, {label}: p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms, CPU {cpu * 1e3:.2f} ms", flush=True)
         aim = "≤ 40× lcut, p99 ≤ 10 ms" if label == "shipped base" else "p99 ≤ 20 ms"
         lines.append(
             f"| whole turn on SQLite, {label} ({len(base.entries)} entries) | p50 {p50 * 1e3:.2f} ms "
-            f"(**{p50 / lcut_p50:.0f}×** lcut), p99 {p99 * 1e3:.1f} ms | {aim} |"
+            f"(**{p50 / lcut_p50:.0f}×** lcut), p99 {p99 * 1e3:.1f} ms; CPU p50 {cpu * 1e3:.2f} ms "
+            f"(**{cpu / lcut_cpu:.0f}×** lcut's CPU) | {aim} |"
         )
     return lines
 

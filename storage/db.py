@@ -61,7 +61,8 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # Take the write lock at the start of every transaction: a turn reads then writes, and a deferred
     # transaction that upgrades to a writer can fail with "database is locked" instead of waiting.
     # With it, turns on SQLite are serialised (the per-user lock, and more), which one process needs.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Straight to the driver: the statement is fixed, and this runs at the start of every turn.
+    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 def normalise_url(url: str) -> str:

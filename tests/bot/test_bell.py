@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import ClassVar
 
 import pytest
 from sqlalchemy import event
@@ -19,33 +18,23 @@ from intents import Inbound
 from intents.outbox import write
 from intents.turn import OutboxItem
 from storage import session_scope
+from tests.bot.test_sender import RecordingChannel
 from tests.support.services import with_settings
 
 
-class StaffPhone:
-    """A push channel standing for a staff member's Telegram: records what reached it and when."""
-
-    name: ClassVar[str] = "telegram"
-    push: ClassVar[bool] = True
-    min_interval: ClassVar[float] = 0.0
+class StaffPhone(RecordingChannel):
+    """A staff member's Telegram: what reached it, and when."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.arrived: list[tuple[float, str]] = []
         self.reached = asyncio.Event()
 
-    def routes(self) -> list[object]:
-        return []
-
-    async def start(self) -> None:
-        return None
-
-    async def stop(self) -> None:
-        return None
-
     async def send(self, item: OutboxRow) -> Delivery:
+        delivery = await super().send(item)
         self.arrived.append((time.monotonic(), item.text))
         self.reached.set()
-        return Delivery("sent")
+        return delivery
 
 
 def test_a_bell_rung_while_the_round_ran_is_not_lost() -> None:
