@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup  ## the service on http://127.0.0.1:8080/ (web chat; WeChat/Telegram when their UNIONBOT_* are set)
+	-$(BIN)/python -m bot doctor  # what is not ready (staff nobody can alert …); the web chat runs all the same
 	$(BIN)/python -m bot serve --host 127.0.0.1 --port 8080
 
 chat: setup

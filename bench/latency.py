@@ -28,6 +28,7 @@ from bot.clock import SystemClock  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.live_knowledge import LiveKnowledge  # noqa: E402
 from bot.pipeline import process  # noqa: E402
+from bot.plan import routine_plan, workday_calendar  # noqa: E402
 from intents import Inbound, Matcher  # noqa: E402
 from knowledge import FaqEntry, KnowledgeBase, load_knowledge  # noqa: E402
 from storage import ensure_schema, make_engine  # noqa: E402
@@ -78,7 +79,10 @@ def run_path(kb: KnowledgeBase, texts: list[str], rounds: int) -> tuple[list[flo
     build = time.perf_counter() - started
     matcher.warm_up()
     gc.freeze()  # as bot.app.build_services does
-    services = Services(settings, engine, LiveKnowledge(kb, matcher), dialogue_policy(settings), SystemClock(settings.tz))
+    calendar = workday_calendar(settings)
+    policy = dialogue_policy(settings, calendar)
+    plan = routine_plan(settings, calendar)
+    services = Services(settings, engine, LiveKnowledge(kb, matcher), policy, SystemClock(settings.tz), plan)
     clock = services.clock
     for text in texts[:20]:  # warm up: jieba dictionary, caches
         process(services, Inbound("bench", "warm", text, uuid.uuid4().hex, clock.now()))

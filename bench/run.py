@@ -100,12 +100,13 @@ def per_message(rounds: int, synthetic: bool) -> list[str]:
     for label, base in bases:
         walls, cpus = _turn_timings(base, texts, rounds)
         p50, p99, cpu = statistics.median(walls), latency.percentile(walls, 0.99), statistics.median(cpus)
+        cpu_p99 = latency.percentile(cpus, 0.99)
         print(f"whole turn, {label}: p50 {p50 * 1e3:.2f} ms, p99 {p99 * 1e3:.2f} ms, CPU {cpu * 1e3:.2f} ms", flush=True)
         aim = "≤ 40× lcut, p99 ≤ 10 ms" if label == "shipped base" else "p99 ≤ 20 ms"
         lines.append(
             f"| whole turn on SQLite, {label} ({len(base.entries)} entries) | p50 {p50 * 1e3:.2f} ms "
             f"(**{p50 / lcut_p50:.0f}×** lcut), p99 {p99 * 1e3:.1f} ms; CPU p50 {cpu * 1e3:.2f} ms "
-            f"(**{cpu / lcut_cpu:.0f}×** lcut's CPU) | {aim} |"
+            f"(**{cpu / lcut_cpu:.0f}×** lcut's CPU), p99 {cpu_p99 * 1e3:.1f} ms | {aim} |"
         )
     return lines
 

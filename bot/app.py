@@ -15,9 +15,13 @@ from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import DatabaseError, KnowledgeFileError
 from bot.live_knowledge import LiveKnowledge
+from bot.plan import routine_plan, workday_calendar
+from bot.reach import reachable_staff
 from intents import AidTier, DialoguePolicy, Matcher
 from intents.calculators import LocalFigure, LocalFigures
 from intents.context import DutyShift
+from intents.staff.routines import Plan
+from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from storage import ensure_schema, make_engine
 from storage.db import DatabaseUrlError
@@ -32,6 +36,7 @@ class Services:
     knowledge: LiveKnowledge
     policy: DialoguePolicy
     clock: Clock
+    plan: Plan  # the routine meetings, with the working-day calendar the policy also holds
 
     @property
     def kb(self) -> KnowledgeBase:
@@ -44,14 +49,20 @@ class Services:
         return self.knowledge.matcher
 
 
-def dialogue_policy(settings: Settings) -> DialoguePolicy:
-    """The dialogue's slice of the settings."""
+def dialogue_policy(settings: Settings, calendar: WorkdayCalendar | None = None) -> DialoguePolicy:
+    """The dialogue's slice of the settings, with the working-day calendar (read from its file when not given).
+
+    Raises:
+        ConfigError: the working-day override file is unreadable or malformed.
+    """
     matching = settings.matching
     return DialoguePolicy(
         threshold=matching.threshold,
         floor=matching.floor,
         margin=matching.margin,
         intent_vote=matching.intent_vote,
+        intent_thresholds=dict(matching.intent_thresholds),
+        second_topic=matching.second_topic,
         choices=matching.choices,
         max_message_chars=matching.max_message_chars,
         form_idle=timedelta(minutes=settings.dialogue.form_idle_minutes),
@@ -62,18 +73,15 @@ def dialogue_policy(settings: Settings) -> DialoguePolicy:
         aid_tiers=tuple(AidTier(tier.min_self_paid, tier.grant) for tier in settings.aid.tiers),
         staff_ids=tuple(member.id for member in settings.staff),
         staff_names={member.id: member.name for member in settings.staff},
-        staff_accounts={
-            (channel, account): member.id
-            for member in settings.staff
-            for channel, account in (("telegram", member.telegram), ("wechat", member.wechat), ("web", member.web))
-            if account
-        },
+        staff_accounts=staff_accounts(settings),
+        reachable_staff=frozenset(reachable_staff(settings)),
         duty=tuple(
             DutyShift(shift.staff, frozenset(shift.weekdays), shift.start, shift.end) for shift in settings.duty
         ),
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        calendar=calendar or workday_calendar(settings),
         region=local_figures(settings),
     )
 
@@ -92,6 +100,20 @@ def local_figures(settings: Settings) -> LocalFigures:
         minimum_monthly_wage=figure("minimum_monthly_wage"),
         maternity_extra_days=figure("maternity_extra_days"),
     )
+
+
+def staff_accounts(settings: Settings) -> dict[tuple[str, str], str]:
+    """(channel, account) → staff id for the accounts whose messages can carry staff power.
+
+    Telegram: the webhook's secret token and the chat id Telegram vouches for. WeChat: only when an AES key is
+    configured, since then only encrypted messages are taken, and their msg_signature covers the body (a
+    plaintext-mode body is not signed, so anyone holding one signed query could claim to be staff). The web
+    chat gives no staff power: staff sign in to the console.
+    """
+    accounts = {("telegram", member.telegram): member.id for member in settings.staff if member.telegram}
+    if settings.wechat.aes_key:
+        accounts |= {("wechat", member.wechat): member.id for member in settings.staff if member.wechat}
+    return accounts
 
 
 def open_database(settings: Settings) -> Engine:
@@ -138,10 +160,12 @@ def build_services(
     # The dictionaries and the index are read-only from here on: keep them out of the garbage collector's
     # scans, which would otherwise walk half a million objects in the middle of a worker's turn.
     gc.freeze()
+    calendar = workday_calendar(settings)
     return Services(
         settings=settings,
         engine=engine,
         knowledge=knowledge,
-        policy=dialogue_policy(settings),
+        policy=dialogue_policy(settings, calendar),
         clock=clock or SystemClock(settings.tz),
+        plan=routine_plan(settings, calendar),
     )

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.errors import BotError
+from bot.errors import BotError, SaidError
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -84,10 +84,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _command_groups() -> list[Callable[[Any], None]]:
-    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff
+    from bot import cli_cases, cli_events, cli_schedule, cli_serve, cli_staff, doctor
 
     groups: list[Callable[[Any], None]] = [cli_cases.register, cli_serve.register, cli_events.register]
-    groups += [cli_schedule.register, cli_staff.register]
+    groups += [cli_schedule.register, cli_staff.register, doctor.register]
     return groups
 
 
@@ -285,6 +285,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         status: int = args.handler(args, out)
         return status
+    except SaidError as error:
+        print(error, file=sys.stderr)
+        return 1
     except BotError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -14,59 +14,26 @@ import csv
 import json
 import sys
 import tomllib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
-from bot.errors import BotError
-from intents.context import DialoguePolicy
-from intents.event_text import EventText
-from intents.outbox import write as write_outbox
-from intents.turn import OutboxItem
+from bot.cli_desk import operator_desk
+from bot.errors import BotError, SaidError
+from intents.context import DialoguePolicy, render
+from intents.staff import events as event_desk
+from intents.staff.desk import Desk
+from intents.staff.events import ImportSummary
 from knowledge import KnowledgeBase
-from storage import events, session_scope, signups
+from storage import session_scope
 from storage.events import EventDraft
-from storage.models import Event, Signup, User
 
 if TYPE_CHECKING:
     from bot.app import Services
 
 _REQUIRED = ("key", "title", "starts_at", "capacity")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSummary:
-    """What an import did."""
-
-    created: int
-    updated: int
-    occurrences: int
-    promoted: int
-
-
-@dataclass(frozen=True, slots=True)
-class _Desk:
-    session: Session
-    text: EventText
-    now: datetime
-    tz: tzinfo
-
-
-@contextmanager
-def _desk(args: argparse.Namespace) -> Iterator[_Desk]:
-    from bot.cli import services_for
-
-    services = services_for(args)
-    with session_scope(services.engine) as session:
-        yield _Desk(
-            session, EventText(services.kb, services.policy), services.clock.now(), services.settings.tz
-        )
 
 
 # ---- reading event definitions ----------------------------------------------------------------------
@@ -167,44 +134,7 @@ def read_events_file(path: Path, tz: tzinfo) -> list[EventDraft]:
     return drafts
 
 
-# ---- acting on them ---------------------------------------------------------------------------------
-
-
-def store_drafts(
-    *,
-    session: Session,
-    drafts: Sequence[EventDraft],
-    text: EventText,
-    now: datetime,
-    tz: tzinfo,
-    weeks_ahead: int,
-) -> ImportSummary:
-    """Create or update each event; move waitlists up where places were added; open weekly series ahead.
-
-    Workers who move up are told in the same transaction (outbox).
-    """
-    created = updated = promoted = 0
-    for draft in drafts:
-        result = events.upsert(session=session, draft=draft, now=now)
-        created += result.created
-        updated += not result.created
-        assert result.event.id is not None
-        moved = signups.fill_places(session=session, event_id=result.event.id, now=now)
-        promoted += len(moved)
-        _tell_promoted(session, result.event, moved, text, now)
-    occurrences = events.extend_series(session=session, now=now, ahead=timedelta(weeks=weeks_ahead), tz=tz)
-    return ImportSummary(created, updated, len(occurrences), promoted)
-
-
-def _tell_promoted(
-    session: Session, event: Event, moved: Sequence[Signup], text: EventText, now: datetime
-) -> None:
-    items: list[OutboxItem] = []
-    for signup in moved:
-        user = session.get(User, signup.user_id)
-        if user is not None:
-            items.append(text.promoted(event, user))
-    write_outbox(session=session, items=items, now=now)
+# ---- importing -------------------------------------------------------------------------------------
 
 
 def import_file(
@@ -213,14 +143,8 @@ def import_file(
     """Import an events file in one transaction (used by `events import` and `eval --events`)."""
     drafts = read_events_file(path, policy.timezone)
     with session_scope(engine) as session:
-        return store_drafts(
-            session=session,
-            drafts=drafts,
-            text=EventText(kb, policy),
-            now=now,
-            tz=policy.timezone,
-            weeks_ahead=weeks_ahead,
-        )
+        desk = Desk.for_operator(session=session, kb=kb, policy=policy, now=now)
+        return event_desk.store_drafts(desk, drafts=drafts, weeks_ahead=weeks_ahead)
 
 
 def import_for(services: Services, path: Path) -> ImportSummary:
@@ -235,43 +159,6 @@ def import_for(services: Services, path: Path) -> ImportSummary:
     )
 
 
-def _event_or_fail(desk: _Desk, key: str) -> Event:
-    event = events.by_key(session=desk.session, key=key)
-    if event is None:
-        raise BotError(f"no event {key!r} (see `events list`)")
-    return event
-
-
-def _status_label(signup: Signup, position: int | None, text: EventText) -> str:
-    if signup.status == signups.WAITLISTED:
-        return text.say("signup_status_waitlisted", position=position)
-    return text.say(f"signup_status_{signup.status}")
-
-
-def export_rows(desk: _Desk, event: Event) -> list[list[str]]:
-    """The signup list of an event: name, phone, unit, signup time, status, member answer."""
-    assert event.id is not None
-    rows: list[list[str]] = []
-    waiting = 0
-    member = {True: desk.text.say("member_yes"), False: desk.text.say("member_no"), None: ""}
-    for signup, user in signups.roster(session=desk.session, event_id=event.id):
-        position = None
-        if signup.status == signups.WAITLISTED:
-            waiting += 1
-            position = waiting
-        rows.append(
-            [
-                user.name or "",
-                user.phone or "",
-                user.work_unit or "",
-                signup.signed_up_at.astimezone(desk.tz).strftime("%Y-%m-%d %H:%M:%S"),
-                _status_label(signup, position, desk.text),
-                member[signup.member],
-            ]
-        )
-    return rows
-
-
 # ---- commands ---------------------------------------------------------------------------------------
 
 
@@ -282,8 +169,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     services = services_for(args)
     summary = import_for(services, args.file)
     print(
-        f"events: {summary.created} new, {summary.updated} updated, {summary.occurrences} weekly sessions added,"
-        f" {summary.promoted} moved up from the waitlist",
+        render(
+            services.kb.reply("cli_events_imported"),
+            services.policy.facts,
+            created=summary.created,
+            updated=summary.updated,
+            occurrences=summary.occurrences,
+            promoted=summary.promoted,
+        ),
         file=out,
     )
     return 0
@@ -312,95 +205,84 @@ def cmd_add(args: argparse.Namespace, out: TextIO) -> int:
         "description": args.description or "",
         "repeat": "weekly" if args.weekly else None,
     }
-    with _desk(args) as desk:
-        draft = draft_from(data, desk.tz, "events add")
-        summary = store_drafts(
-            session=desk.session,
-            drafts=[draft],
-            text=desk.text,
-            now=desk.now,
-            tz=desk.tz,
-            weeks_ahead=args.weeks,
-        )
-    state = "added" if summary.created else "updated"
-    print(f"event {draft.key} {state}; {summary.occurrences} weekly sessions added", file=out)
+    with operator_desk(args) as desk:
+        draft = draft_from(data, desk.policy.timezone, "events add")
+        summary = event_desk.store_drafts(desk, drafts=[draft], weeks_ahead=args.weeks)
+        said = "cli_event_added" if summary.created else "cli_event_updated"
+        print(desk.say(said, event=draft.key, occurrences=summary.occurrences), file=out)
     return 0
 
 
 def cmd_list(args: argparse.Namespace, out: TextIO) -> int:
     """Every event with places taken and the waitlist."""
-    with _desk(args) as desk:
-        found = events.all_events(session=desk.session, since=None if args.all else desk.now)
-        waiting = signups.waitlist_counts(
-            session=desk.session, event_ids=[event.id for event in found if event.id]
-        )
-        rows = [
-            {
-                "key": event.key,
-                "title": event.title,
-                "starts_at": event.starts_at.astimezone(desk.tz).isoformat(timespec="minutes"),
-                "capacity": event.capacity,
-                "taken": event.taken,
-                "waitlist": waiting.get(event.id or 0, 0),
-                "status": event.status,
-            }
-            for event in found
-        ]
-    for row in rows:
-        if args.json:
-            print(json.dumps(row, ensure_ascii=False), file=out)
-        else:
-            print(
-                f"{row['key']:<24} {row['starts_at']:<17} {row['taken']:>4}/{row['capacity']:<4}"
-                f" waitlist {row['waitlist']:<4} {row['status']:<9} {row['title']}",
-                file=out,
-            )
-    if not rows and not args.json:
-        print("no events", file=out)
+    with operator_desk(args) as desk:
+        rows = event_desk.list_events(desk, include_past=args.all)
+        for row in rows:
+            if args.json:
+                data = {
+                    "key": row.key,
+                    "title": row.title,
+                    "starts_at": row.starts_at.isoformat(timespec="minutes"),
+                    "capacity": row.capacity,
+                    "taken": row.taken,
+                    "waitlist": row.waitlist,
+                    "status": row.status,
+                }
+                print(json.dumps(data, ensure_ascii=False), file=out)
+            else:
+                print(event_desk.event_line(desk, row), file=out)
+        if not rows and not args.json:
+            print(desk.say("staff_events_none"), file=out)
     return 0
 
 
 def cmd_close(args: argparse.Namespace, out: TextIO) -> int:
     """Stop signups for an event."""
-    with _desk(args) as desk:
-        event = _event_or_fail(desk, args.key)
-        events.close(session=desk.session, event=event, now=desk.now)
-    print(f"event {args.key} closed ({event.taken} confirmed keep their places)", file=out)
+    with operator_desk(args) as desk:
+        done = event_desk.close_event(desk, key=args.key)
+        print(desk.say("staff_event_closed", title=done.title, taken=done.taken), file=out)
     return 0
 
 
 def cmd_cancel(args: argparse.Namespace, out: TextIO) -> int:
     """Call an event off; everyone signed up is told through the outbox."""
-    with _desk(args) as desk:
-        event = _event_or_fail(desk, args.key)
-        affected = events.cancel(session=desk.session, event=event, reason=args.reason, now=desk.now)
-        write_outbox(
-            session=desk.session,
-            items=[desk.text.cancelled(event, user, args.reason) for _, user in affected],
-            now=desk.now,
-        )
-    print(f"event {args.key} cancelled; {len(affected)} worker(s) will be told", file=out)
+    with operator_desk(args) as desk:
+        done = event_desk.cancel_event(desk, key=args.key, reason=args.reason)
+        print(desk.say("cli_event_cancelled", title=done.title, count=done.told), file=out)
     return 0
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     """Write the signup list of an event as .xlsx or .csv."""
-    with _desk(args) as desk:
-        event = _event_or_fail(desk, args.key)
-        rows = export_rows(desk, event)
-        header = [str(column) for column in desk.text.kb.words["export_columns"]]
     path: Path = args.xlsx or args.csv
-    try:
-        if args.xlsx:
-            _write_xlsx(path, event.title, header, rows)
-        else:
-            with path.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
-                writer = csv.writer(handle)
-                writer.writerow(header)
-                writer.writerows(rows)
-    except OSError as error:
-        raise BotError(f"cannot write {path}: {error.strerror}") from error
-    print(f"{len(rows)} signup(s) of {args.key} written to {path}", file=out)
+    with operator_desk(args) as desk:
+        event, roster = event_desk.roster(desk, key=args.key)
+        header = [str(column) for column in desk.kb.words["export_columns"]]
+        member = {True: desk.say("member_yes"), False: desk.say("member_no"), None: ""}
+        rows = [
+            [
+                row.name,
+                row.phone,
+                row.unit,
+                f"{row.signed_up_at:%Y-%m-%d %H:%M:%S}",
+                row.status_label,
+                member[row.member],
+            ]
+            for row in roster
+        ]
+        try:
+            if args.xlsx:
+                _write_xlsx(path, event.title, header, rows)
+            else:
+                with path.open(
+                    "w", encoding="utf-8-sig", newline=""
+                ) as handle:  # BOM: Excel reads it as UTF-8
+                    writer = csv.writer(handle)
+                    writer.writerow(header)
+                    writer.writerows(rows)
+        except OSError as error:
+            raise SaidError(desk.say("cli_cannot_write", path=path, reason=error.strerror)) from error
+        print(desk.say("cli_event_exported", title=event.title, count=len(rows), path=path), file=out)
     return 0
 
 
@@ -420,13 +302,12 @@ def _write_xlsx(path: Path, title: str, header: list[str], rows: list[list[str]]
 
 def cmd_recur(args: argparse.Namespace, out: TextIO) -> int:
     """Open the sessions of every weekly series up to N weeks ahead (the scheduler runs it weekly)."""
-    with _desk(args) as desk:
-        weeks = args.weeks
-        created = events.extend_series(
-            session=desk.session, now=desk.now, ahead=timedelta(weeks=weeks), tz=desk.tz
-        )
-        keys = [event.key for event in created]
-    print(f"{len(keys)} weekly session(s) added" + (": " + ", ".join(keys) if keys else ""), file=out)
+    with operator_desk(args) as desk:
+        keys = event_desk.open_series(desk, weeks=args.weeks)
+        if keys:
+            print(desk.say("cli_events_recur", count=len(keys), keys=desk.joined(keys)), file=out)
+        else:
+            print(desk.say("cli_events_recur_none"), file=out)
     return 0
 
 

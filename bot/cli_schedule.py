@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.errors import BotError
+from intents.staff.routine_text import RoutineText
+from intents.staff.routines import Occurrence
 
 
 def _date(value: str) -> date:
@@ -29,13 +31,14 @@ def _month(value: str) -> tuple[int, int]:
 
 def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
     """Print the coming meetings with their reminder times and attendees."""
+    from bot.app import dialogue_policy, load_kb
     from bot.config import load_settings
-    from bot.routines import load_plan
+    from bot.plan import routine_plan, workday_calendar
 
     settings = load_settings(args.config)
-    plan = load_plan(settings)
+    plan = routine_plan(settings, workday_calendar(settings))
     start = args.start or settings_today(settings)
-    names = {member.id: member.name for member in settings.staff}
+    text = RoutineText(load_kb(), dialogue_policy(settings, plan.calendar))
     for item in plan.upcoming(start, args.days):
         routine = item.routine
         if args.json:
@@ -50,14 +53,24 @@ def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
             }
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
-            people = "、".join(names.get(staff, staff) for staff in routine.attendees)
-            delayed = f"  ({item.delay_reason})" if item.delay_reason else ""
-            print(
-                f"{item.meeting_at:%Y-%m-%d %a %H:%M}  {routine.key:<16} {routine.title}  "
-                f"remind {item.remind_at:%m-%d %H:%M}  {people}{delayed}",
-                file=out,
-            )
+            print(_meeting_line(text, item), file=out)
     return 0
+
+
+def _meeting_line(text: RoutineText, item: Occurrence) -> str:
+    routine = item.routine
+    delayed = ""
+    if item.delay_reason is not None:
+        delayed = text.say("reminders_line_delayed", holiday=text.say(f"holiday_{item.delay_reason}"))
+    return text.say(
+        "reminders_line",
+        when=text.when(item.meeting_at),
+        routine=routine.key,
+        title=routine.title,
+        remind=text.when(item.remind_at),
+        people=text.kb.reply("list_joiner").join(text.policy.staff_names.get(s, s) for s in routine.attendees),
+        delayed=delayed,
+    )
 
 
 def settings_today(settings: Any) -> date:
@@ -70,7 +83,8 @@ def settings_today(settings: Any) -> date:
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     """Write one month's figures as Markdown and a PNG chart of inquiries per day by intent."""
     from bot.cli import services_for
-    from bot.report import build_report, render_chart, render_markdown
+    from bot.report import build_report, render_chart
+    from intents.staff.report import render_markdown
 
     services = services_for(args)
     year, month = args.month
@@ -103,6 +117,7 @@ def cmd_schedule_run(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     scheduler = Scheduler(services)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

@@ -46,7 +46,7 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
     workers = args.workers or server.workers
     if workers > 1 and not normalise_url(settings.database.url).startswith("postgresql"):
         raise ConfigError("--workers needs PostgreSQL: SQLite has one writer and one scheduler per station")
-    setup_logging()
+    setup_logging(secrets=settings.secret_values())
     fast = _fast_http()
     if workers > 1:
         open_database(settings).dispose()  # migrate once here, not in every worker at the same moment
@@ -85,8 +85,9 @@ def worker_app() -> Any:
     from bot.logs import setup_logging
     from bot.server import create_app
 
-    setup_logging()
-    return create_app(build_services(load_settings()), run_scheduler=True)
+    settings = load_settings()
+    setup_logging(secrets=settings.secret_values())
+    return create_app(build_services(settings), run_scheduler=True)
 
 
 def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:
@@ -96,6 +97,7 @@ def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:
 
     setup_logging()
     services = services_for(args)
+    setup_logging(secrets=services.settings.secret_values())
     if not services.settings.telegram.enabled:
         raise ConfigError("telegram is off: set UNIONBOT_TELEGRAM_TOKEN and UNIONBOT_TELEGRAM_SECRET")
     print("polling Telegram (Ctrl-C to stop)", file=out, flush=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import date, time
 from pathlib import Path
@@ -16,6 +17,7 @@ from pydantic_settings import (
 )
 
 from bot.errors import ConfigError
+from intents.ids import IntentId
 from knowledge import LocalRule
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
@@ -60,6 +62,10 @@ class MatchingSettings(_Section):
     floor: float = Field(0.25, ge=0, le=1)
     margin: float = Field(0.02, ge=0, le=1)
     intent_vote: float = Field(0.3, ge=0, le=1)
+    # intent → the score it needs to answer directly, where that differs from `threshold`
+    intent_thresholds: dict[str, float] = Field(default_factory=dict)
+    # a second topic scoring this share of the answered one is offered as a button beside the answer
+    second_topic: float = Field(0.85, ge=0, le=1)
     max_message_chars: int = Field(500, ge=10, le=20000)
     choices: int = Field(3, ge=1, le=9)
 
@@ -67,6 +73,11 @@ class MatchingSettings(_Section):
     def _floor_below_threshold(self) -> MatchingSettings:
         if self.floor > self.threshold:
             raise ValueError("matching.floor must not be above matching.threshold")
+        unknown = set(self.intent_thresholds) - {intent.value for intent in IntentId}
+        if unknown:
+            raise ValueError(f"matching.intent_thresholds names unknown intents: {', '.join(sorted(unknown))}")
+        if any(not 0 <= value <= 1 for value in self.intent_thresholds.values()):
+            raise ValueError("matching.intent_thresholds must lie between 0 and 1")
         return self
 
 
@@ -113,10 +124,9 @@ class StaffMember(_Section):
     role: str = ""
     telegram: str = ""
     wechat: str = ""
-    web: str = ""  # a web-chat visitor id, for staff who answer from the browser
 
 
-class DutyShift(_Section):
+class DutySettings(_Section):
     """Who covers which weekdays and hours: new cases and hand-offs alert the staff on duty."""
 
     staff: str
@@ -194,8 +204,19 @@ class WechatSettings(_Section):
     token: str = ""
     appid: str = ""
     secret: str = ""
-    aes_key: str = ""  # EncodingAESKey (43 characters): compatible and safe modes
+    aes_key: str = ""  # EncodingAESKey (43 characters): with it only encrypted (safe/compatible) messages are taken
     api_base_url: str = "https://api.weixin.qq.com/cgi-bin/"
+    timestamp_window_seconds: int = Field(300, ge=30, le=3600)  # a signed request older or newer is refused
+    # Template messages (模板消息) reach staff outside the 48-hour window: the ids of the templates chosen in the
+    # official account's back office, and which of the template's fields carry our text (new-style templates
+    # name them thing1, time2 …; a field is cut to `template_field_chars`).
+    alert_template_id: str = ""  # staff alerts (new cases, tickets, danger to life)
+    reminder_template_id: str = ""  # routine meeting reminders
+    template_fields: dict[str, str] = Field(
+        default_factory=lambda: {"title": "thing1", "text": "thing2", "time": "time3"}
+    )
+    template_field_chars: int = Field(20, ge=5, le=200)
+    template_url: str = ""  # where tapping the template message leads (the staff console), optional
 
     @property
     def enabled(self) -> bool:
@@ -259,7 +280,7 @@ class EventsSettings(_Section):
 
 
 class RoutineSettings(_Section):
-    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in bot/routines.py."""
+    """A routine meeting staff are reminded of (`[[routines]]`); rules are listed in intents/staff/routines.py."""
 
     key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
     title: str
@@ -273,7 +294,7 @@ class RoutineSettings(_Section):
 
     @model_validator(mode="after")
     def _known_rule(self) -> RoutineSettings:
-        from bot.routines import parse_rule
+        from intents.staff.routines import parse_rule
 
         parse_rule(self.rule, self.key)  # RuleError (a ValueError) names the routine
         return self
@@ -321,7 +342,7 @@ class Settings(BaseSettings):
     membership: MembershipSettings
     mutual_aid: MutualAidSettings
     staff: list[StaffMember] = []
-    duty: list[DutyShift] = []
+    duty: list[DutySettings] = []
     cases: CasesSettings = CasesSettings()
     region: RegionSettings = RegionSettings()
     server: ServerSettings = ServerSettings()
@@ -390,6 +411,23 @@ class Settings(BaseSettings):
     def tz(self) -> ZoneInfo:
         """The station's time zone."""
         return ZoneInfo(self.timezone)
+
+    def secret_values(self) -> list[str]:
+        """Every credential in the settings (for log masking): channel tokens and secrets, keys, DB password."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        values = [
+            self.telegram.token,
+            self.telegram.secret,
+            self.wechat.token,
+            self.wechat.secret,
+            self.wechat.aes_key,
+            self.console.secret,
+        ]
+        with contextlib.suppress(ArgumentError):
+            values.append(make_url(self.database.url).password or "")
+        return [value for value in values if value]
 
     def facts(self) -> dict[str, str]:
         """The local facts FAQ answers may use as `{placeholders}` (see knowledge/faq/README.md)."""

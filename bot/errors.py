@@ -1,6 +1,7 @@
 """The project's exception tree; each entry point converts it at one boundary.
 
 BotError
+├── SaidError          a refusal or failure already worded for staff (knowledge/replies): printed as it is
 ├── ConfigError        config.toml unreadable or invalid, bad environment override
 ├── DatabaseError      database URL unusable or database unreachable
 └── KnowledgeFileError a knowledge file is broken (wraps knowledge.KnowledgeError)
@@ -9,6 +10,10 @@ BotError
 
 class BotError(Exception):
     """Any failure a user of the command line can fix; printed as one line, exit status 1."""
+
+
+class SaidError(BotError):
+    """A refusal or failure worded for staff from knowledge/replies; printed without the "error:" prefix."""
 
 
 class ConfigError(BotError):

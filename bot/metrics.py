@@ -53,6 +53,18 @@ class Metrics:
             ["channel", "status"],
             registry=self.registry,
         )
+        self.dead = Counter(
+            "unionbot_outbox_dead",
+            "Outbox rows given up (refused for good, or out of attempts); staff are alerted",
+            ["channel", "reason"],
+            registry=self.registry,
+        )
+        self.turn_retries = Counter(
+            "unionbot_turn_retries",
+            "Turns that could not be stored (database locked or down) and were tried again",
+            ["channel", "outcome"],  # outcome: retry, stored, gave_up
+            registry=self.registry,
+        )
         if backlog is not None:
             self.registry.register(_BacklogCollector(backlog))
 

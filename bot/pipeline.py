@@ -19,7 +19,7 @@ from bot.app import Services
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
 from intents.outbox import write as write_outbox
-from storage import dialogue_state, messages, outbox, session_scope
+from storage import dialogue_state, messages, nonces, outbox, session_scope
 from storage.models import ReplyLog
 from storage.turn import open_turn
 
@@ -156,7 +156,15 @@ def _claim(
 
 
 def _answer_row(
-    session: Session, services: Services, *, channel: str, recipient: str, message_id: str, text: str, late: bool
+    session: Session,
+    services: Services,
+    *,
+    channel: str,
+    recipient: str,
+    message_id: str,
+    text: str,
+    late: bool,
+    confirm: bool = False,
 ) -> int | None:
     return outbox.record_answer(
         session=session,
@@ -166,19 +174,29 @@ def _answer_row(
         reason="late_reply" if late else "reply",
         dedup_key=f"{channel}:{message_id}",
         now=services.clock.now(),
-        sent=not late or not text,
+        status="pending" if late and text else "sending" if confirm and text else "sent",
+        claim_seconds=services.settings.outbox.claim_seconds,
     )
 
 
 def claim_answer(
-    services: Services, *, channel: str, recipient: str, message_id: str, text: str, late: bool = False
+    services: Services,
+    *,
+    channel: str,
+    recipient: str,
+    message_id: str,
+    text: str,
+    late: bool = False,
+    confirm: bool = False,
 ) -> int | None:
     """Claim the one answer to the inbound message `message_id`: a row for the first caller only.
 
-    Not `late`: the adapter gives the answer itself (WeChat's passive reply, Telegram's sendMessage right
-    after), recorded as sent so a retry or a second process never sends it again. `late`: the answer is
-    queued for the sender (WeChat's customer-service API after the 4 s budget); with no text it is recorded
-    as answered, nothing to send.
+    Not `late`: the adapter gives the answer itself (WeChat's passive reply), recorded as sent so a retry or a
+    second process never sends it again. `confirm`: the adapter sends it right away (Telegram's sendMessage)
+    and reports with `answer_sent` / `answer_not_sent`; until then the row is claimed ("sending"), so if the
+    process dies in between the sender takes it up after `outbox.claim_seconds`. `late`: the answer is queued
+    for the sender (WeChat's customer-service API after the 4 s budget); with no text it is recorded as
+    answered, nothing to send.
 
     Returns:
         The new row's id, or None when another path already answered this message.
@@ -192,7 +210,14 @@ def claim_answer(
             message_id=message_id,
             text=text,
             late=late,
+            confirm=confirm,
         )
+
+
+def answer_sent(services: Services, row_id: int) -> None:
+    """The platform confirmed an answer claimed with `confirm`: it is sent."""
+    with session_scope(services.engine) as session:
+        outbox.mark_sent(session=session, row_id=row_id, now=services.clock.now())
 
 
 def answer_not_sent(
@@ -216,3 +241,11 @@ def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str
             session=session, channel=channel, recipient=recipient, now=services.clock.now()
         )
         return [row.text for row in rows]
+
+
+def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:
+    """Record a signed platform request in the replay store every process shares (see storage.nonces)."""
+    with session_scope(services.engine) as session:
+        return nonces.remember(
+            session=session, key=key, body_sha256=body_sha256, now=services.clock.now(), keep=keep
+        )

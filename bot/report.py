@@ -1,17 +1,15 @@
 """The monthly figures for the monthly meeting: inquiries, unanswered questions, cases, tickets, events.
 
-`build_report` reads one month from the database; `render_markdown` writes what `python -m bot report` saves,
-`render_pack` the short version the monthly meeting's reminder carries, `render_chart` the PNG of inquiries
-per day by intent. Questions the bot could not answer are grouped by similarity (the project's own
+`build_report` reads one month from the database, `render_chart` draws the PNG of inquiries per day by
+intent; the words (`render_markdown` for `python -m bot report`, `render_pack` for the monthly meeting's
+reminder) are intents/staff/report.py's. Questions the bot could not answer are grouped by similarity (the project's own
 normalisation and synonyms, then rapidfuzz), most frequent first: the knowledge base's to-do list.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,23 +18,12 @@ from rapidfuzz import fuzz
 from sqlalchemy.engine import Engine
 
 from bot.masking import mask_personal
-from intents.context import DialoguePolicy, render
+from intents.context import DialoguePolicy
 from intents.normalize import fold, normalize
-from knowledge import KnowledgeBase
+from intents.staff.report import MonthlyReport, QuestionGroup
 from storage import cases, figures, session_scope
-from storage.figures import CaseFigures, EventFigures
 
 SIMILAR = 70  # rapidfuzz score (0–100) from which two unanswered questions count as the same question
-PACK_TOP = 3  # items per line in the reminder's short pack
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Unanswered questions that say the same thing: the most common wording, how often, other wordings."""
-
-    text: str
-    count: int
-    others: tuple[str, ...] = ()
 
 
 def group_questions(
@@ -75,39 +62,6 @@ def group_questions(
         groups.append(QuestionGroup(ordered[0], len(wordings), tuple(ordered[1:3])))
     order = {id(group): index for index, group in enumerate(groups)}
     return sorted(groups, key=lambda group: (-group.count, order[id(group)]))
-
-
-@dataclass(frozen=True, slots=True)
-class MonthlyReport:
-    """One month's figures, ready to render."""
-
-    year: int
-    month: int
-    start: datetime
-    end: datetime
-    made_at: datetime
-    total: int
-    users: int
-    answered: int
-    by_intent: list[tuple[str, int]]
-    by_channel: list[tuple[str, int]]
-    per_day: dict[date, Counter[str]]
-    unanswered: list[QuestionGroup]
-    cases: CaseFigures
-    tickets_opened: int
-    tickets_closed: int
-    reply_waits: list[timedelta]
-    events: list[EventFigures] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        """The month as YYYY-MM."""
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def answered_share(self) -> int:
-        """Answered inquiries in percent."""
-        return round(100 * self.answered / self.total) if self.total else 0
 
 
 def month_bounds(year: int, month: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -171,199 +125,6 @@ def build_report(
     )
 
 
-class _Words:
-    def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy) -> None:
-        self.kb = kb
-        self.policy = policy
-
-    def say(self, key: str, **values: object) -> str:
-        return render(self.kb.reply(key), self.policy.facts, **values)
-
-    def label(self, prefix: str, value: str) -> str:
-        key = f"{prefix}_{value}"
-        return self.say(key) if key in self.kb.replies else value
-
-    def duration(self, span: timedelta) -> str:
-        minutes = round(span.total_seconds() / 60)
-        if minutes < 120:
-            return self.say("report_minutes", minutes=minutes)
-        return self.say("report_hours", hours=round(minutes / 60, 1))
-
-
-def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy) -> str:
-    """The short figures the monthly meeting's reminder carries (a phone screen or two)."""
-    words = _Words(kb, policy)
-    joiner = words.say("pack_joiner")
-
-    def top(pairs: Sequence[tuple[str, int]], prefix: str) -> str:
-        return joiner.join(
-            words.say("pack_item", label=words.label(prefix, name), count=count)
-            for name, count in pairs[:PACK_TOP]
-        )
-
-    lines = [
-        words.say("routine_pack_lead"),
-        words.say(
-            "pack_inquiries",
-            total=report.total,
-            users=report.users,
-            answered_share=report.answered_share,
-            top=top(report.by_intent, "intent_label") or "-",
-        ),
-    ]
-    if report.by_channel:
-        lines.append(words.say("pack_channels", channels=top(report.by_channel, "channel_label")))
-    if report.unanswered:
-        groups = report.unanswered[:PACK_TOP]
-        lines.append(
-            words.say(
-                "pack_unanswered",
-                top=joiner.join(
-                    words.say("pack_question", text=group.text, count=group.count) for group in groups
-                ),
-            )
-        )
-    else:
-        lines.append(words.say("pack_unanswered_none"))
-    case_figures = report.cases
-    lines.append(
-        words.say(
-            "pack_cases",
-            opened=case_figures.opened,
-            finished=case_figures.finished,
-            overdue=case_figures.overdue,
-        )
-    )
-    if report.reply_waits:
-        average = sum(report.reply_waits, timedelta()) / len(report.reply_waits)
-        lines.append(words.say("pack_tickets", opened=report.tickets_opened, wait=words.duration(average)))
-    else:
-        lines.append(words.say("pack_tickets_none", opened=report.tickets_opened))
-    if report.events:
-        confirmed = sum(event.confirmed for event in report.events)
-        lines.append(words.say("pack_events", count=len(report.events), confirmed=confirmed))
-    lines.append(words.say("pack_more", month=report.label))
-    return "\n".join(lines)
-
-
-def _table(header: str, rows: Sequence[Sequence[object]]) -> list[str]:
-    columns = header.count("|") - 1
-    lines = [header, "|" + "---|" * columns]
-    lines += ["| " + " | ".join(str(cell).replace("|", "/") for cell in row) + " |" for row in rows]
-    return lines
-
-
-def render_markdown(
-    report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy, chart: str | None = None
-) -> str:
-    """The whole month as Markdown; `chart` is the PNG's file name, linked under the inquiries."""
-    words = _Words(kb, policy)
-    tz = policy.timezone
-    lines = [
-        words.say("report_title", year=report.year, month=report.month),
-        "",
-        words.say(
-            "report_period",
-            start=report.start.date().isoformat(),
-            end=report.end.date().isoformat(),
-            made=report.made_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-        ),
-        "",
-        words.say("report_inquiries"),
-        "",
-        words.say(
-            "report_inquiries_total",
-            total=report.total,
-            users=report.users,
-            answered=report.answered,
-            answered_share=report.answered_share,
-        ),
-        "",
-    ]
-    if chart:
-        lines += [words.say("report_chart", chart=chart), ""]
-    lines += [words.say("report_by_intent"), ""]
-    lines += _table(
-        words.say("report_table_kind"),
-        [(words.label("intent_label", name), count) for name, count in report.by_intent],
-    )
-    lines += ["", words.say("report_by_channel"), ""]
-    lines += _table(
-        words.say("report_table_channel"),
-        [(words.label("channel_label", name), count) for name, count in report.by_channel],
-    )
-    lines += ["", words.say("report_unanswered"), "", words.say("report_unanswered_note"), ""]
-    if not report.unanswered:
-        lines.append(words.say("report_none"))
-    for number, group in enumerate(report.unanswered, 1):
-        lines.append(words.say("report_unanswered_line", number=number, text=group.text, count=group.count))
-        if group.others:
-            lines.append(
-                "   "
-                + words.say("report_unanswered_also", others=words.say("pack_joiner").join(group.others))
-            )
-    case_figures = report.cases
-    lines += [
-        "",
-        words.say("report_cases"),
-        "",
-        words.say(
-            "report_cases_line",
-            opened=case_figures.opened,
-            finished=case_figures.finished,
-            overdue=case_figures.overdue,
-        ),
-        "",
-    ]
-    lines += _table(
-        words.say("report_table_status"),
-        [
-            (words.label("status", status), case_figures.by_status[status])
-            for status in cases.STATUSES
-            if case_figures.by_status.get(status)
-        ],
-    )
-    lines += ["", words.say("report_tickets"), ""]
-    if report.tickets_opened:
-        waits = report.reply_waits
-        average = sum(waits, timedelta()) / len(waits) if waits else None
-        median = (
-            timedelta(seconds=statistics.median(wait.total_seconds() for wait in waits)) if waits else None
-        )
-        lines.append(
-            words.say(
-                "report_tickets_line",
-                opened=report.tickets_opened,
-                closed=report.tickets_closed,
-                replied=len(waits),
-                average=words.duration(average) if average is not None else "-",
-                median=words.duration(median) if median is not None else "-",
-            )
-        )
-    else:
-        lines.append(words.say("report_tickets_none"))
-    lines += ["", words.say("report_events"), ""]
-    if report.events:
-        lines += _table(
-            words.say("report_table_events"),
-            [
-                (
-                    event.title,
-                    event.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                    event.capacity,
-                    event.confirmed,
-                    event.waitlisted,
-                    event.cancelled,
-                )
-                for event in report.events
-            ],
-        )
-        lines += ["", words.say("report_events_note")]
-    else:
-        lines.append(words.say("report_none"))
-    return "\n".join(lines) + "\n"
-
-
 def render_chart(report: MonthlyReport, path: Path, top: int = 6) -> None:
     """A stacked bar chart of inquiries per day by intent (the `top` intents, the rest together) as PNG.
 
@@ -406,3 +167,4 @@ def render_chart(report: MonthlyReport, path: Path, top: int = 6) -> None:
         figure.savefig(path, format="png")
     finally:
         plt.close(figure)
+

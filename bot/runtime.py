@@ -71,7 +71,14 @@ class Runtime:
         return processed
 
     async def claim_answer(
-        self, *, channel: str, recipient: str, message_id: str, text: str, late: bool = False
+        self,
+        *,
+        channel: str,
+        recipient: str,
+        message_id: str,
+        text: str,
+        late: bool = False,
+        confirm: bool = False,
     ) -> int | None:
         """`pipeline.claim_answer` in a worker thread."""
         return await self.run_sync(
@@ -82,7 +89,12 @@ class Runtime:
             message_id=message_id,
             text=text,
             late=late,
+            confirm=confirm,
         )
+
+    async def answer_sent(self, row_id: int) -> None:
+        """`pipeline.answer_sent` in a worker thread."""
+        await self.run_sync(pipeline.answer_sent, self.services, row_id)
 
     async def answer_not_sent(
         self, row_id: int, *, retry: bool, retry_after: float | None, error: str

@@ -117,8 +117,6 @@ class Sender:
             for channel, account in (("telegram", member.telegram), ("wechat", member.wechat)):
                 if account and channel in self.channels:
                     return channel, account
-            if member.web and self.web_on:
-                return _Elsewhere(Delivery("retry"), readdress=("web", member.web))
         reason = "unknown staff id" if member is None else "no reachable account for this staff member"
         return _Elsewhere(Delivery("retry", detail=reason))
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot import reach
 from bot.app import Services
 from bot.channels import Channel, ChannelError, PayloadTooLarge, Runtime, enabled_channels
 from bot.metrics import Metrics
@@ -129,6 +130,9 @@ def create_app(
         if scheduler is not None:
             scheduler.start()
         log.info("channels on: %s", ", ".join(channel.name for channel in channels) or "none")
+        problems, warnings = reach.gaps(services.settings)
+        for line in problems + warnings:
+            log.warning("%s (python -m bot doctor checks everything)", line)
         try:
             yield
         finally:

@@ -44,6 +44,35 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
     return Turn(reply)
 
 
+def with_second_topic(turn: Turn, answered: Candidate, candidates: Sequence[Candidate], ctx: TurnContext) -> Turn:
+    """The answer to the main topic, with a button for a second topic the message also raised.
+
+    A second topic is another entry that would itself be answered (at or above its intent's threshold) and
+    scores at least `second_topic` of the answered one: "公司倒闭了，我在哺乳期" gets the closure answer and a
+    button for breastfeeding rights. Only a direct answer gets one; a menu or a form start is left as it is.
+    """
+    reply = turn.reply
+    if not reply.answered or ctx.state.form is not None:
+        return turn
+    policy = ctx.policy
+    also = next(
+        (
+            candidate
+            for candidate in candidates
+            if candidate.entry.id != answered.entry.id
+            and candidate.score >= policy.threshold_for(candidate.entry.intent)
+            and candidate.score >= policy.second_topic * answered.score
+        ),
+        None,
+    )
+    if also is None:
+        return turn
+    button = Button(also.entry.phrasings[0], choice_payload(also.entry.id))
+    return Turn(
+        Reply(reply.text, reply.intent, reply.confidence, (*reply.buttons, button), reply.answered), turn.outbox
+    )
+
+
 def not_understood(ctx: TurnContext, confidence: float = 0.0) -> Turn:
     """Say plainly that the bot did not understand, with examples and the human line."""
     return Turn(Reply(ctx.say("not_understood"), IntentId.OUT_OF_SCOPE, confidence, answered=False))

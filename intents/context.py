@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from sqlmodel import Session
 from intents.calculators.rules import LocalFigures
 from intents.matcher import Matcher
 from intents.turn import Inbound
+from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase
 from storage.dialogue_state import State
 from storage.models import User
@@ -47,6 +48,8 @@ class DialoguePolicy:
     floor: float = 0.25
     margin: float = 0.02
     intent_vote: float = 0.3
+    intent_thresholds: Mapping[str, float] = field(default_factory=dict)  # intent → its own threshold
+    second_topic: float = 0.85  # a second entry scoring this share of the answered one comes as a button
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)
@@ -59,10 +62,21 @@ class DialoguePolicy:
     staff_names: Mapping[str, str] = field(default_factory=dict)  # staff id → name workers see
     staff_accounts: Mapping[tuple[str, str], str] = field(default_factory=dict)  # (channel, user id) → staff id
     duty: tuple[DutyShift, ...] = ()
+    reachable_staff: frozenset[str] | None = None  # staff alerts can reach (None: not known, assume all)
+    followup_coalesce: timedelta = timedelta(minutes=2)  # ticket follow-ups wait this long, joined into one alert
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)  # official working days and overrides
     region: LocalFigures = field(default_factory=LocalFigures)  # local figures the calculators use
+
+    def can_alert(self, staff: Iterable[str]) -> bool:
+        """True when at least one of these staff members can be reached by an alert."""
+        return any(self.reachable_staff is None or member in self.reachable_staff for member in staff)
+
+    def threshold_for(self, intent: str) -> float:
+        """The score an answer of `intent` needs to be given directly."""
+        return self.intent_thresholds.get(intent, self.threshold)
 
     def staff_id(self, channel: str, user_id: str) -> str | None:
         """The staff id of this chat account, or None for a worker."""

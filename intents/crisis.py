@@ -16,7 +16,12 @@ def is_crisis(text: str, phrases: tuple[str, ...]) -> bool:
 
 
 def crisis_turn(ctx: TurnContext) -> Turn:
-    """The hotlines for the worker now; a ticket with the conversation and an alert to every staff member."""
+    """The hotlines for the worker now; a ticket with the conversation and an alert to every staff member.
+
+    The worker is told staff were notified only when an alert can reach someone (DialoguePolicy.reachable_staff).
+    """
     _ticket, outbox = open_for_worker(ctx, "crisis", everyone=True)
     urgent = tuple(OutboxItem(item.channel, item.user_id, item.text, "crisis_alert") for item in outbox)
-    return Turn(Reply(ctx.say("crisis"), IntentId.HANDOFF, 1.0), urgent)
+    # Only say staff were told when an alert can reach one of them; otherwise the numbers to call now.
+    reached = ctx.policy.can_alert(item.user_id for item in urgent)
+    return Turn(Reply(ctx.say("crisis" if reached else "crisis_unreached"), IntentId.HANDOFF, 1.0), urgent)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from intents import tickets
 from intents.calculate import calculation_turn
-from intents.clarify import CHOICE_FORM, clarify, not_understood
+from intents.clarify import CHOICE_FORM, clarify, not_understood, with_second_topic
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
 from intents.forms import FORMS, continue_form
@@ -122,7 +122,8 @@ def _count_misses(turn: Turn, ctx: TurnContext) -> Turn:
         return turn
     state.misses = 0
     ticket, outbox = tickets.open_for_worker(ctx, "not_understood")
-    note = ctx.say("handoff_twice_not_understood", ticket=ticket_number(ticket))
+    reached = ctx.policy.can_alert(item.user_id for item in outbox)
+    note = ctx.say("handoff_twice_not_understood" if reached else "handoff_ticket_unreached", ticket=ticket_number(ticket))
     reply = turn.reply
     return Turn(
         Reply(f"{reply.text}\n{note}", reply.intent, reply.confidence, reply.buttons, reply.answered),
@@ -152,8 +153,11 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     """Answer, offer choices or say "not understood", from the ranked entries.
 
     Intents vote: an intent's weight is its best entry's score plus `intent_vote` times its second-best
-    entry's, so two good entries of one intent outweigh a single lucky match of another. The best entry of
-    the winning intent answers when it is sure enough and the winning intent leads by the margin.
+    entry's, so two good entries of one intent outweigh a single lucky match of another. Only entries at or
+    above their intent's threshold may answer (a weak match of 电话 or 你好 in a story is no request for the
+    contact card or a greeting); the best of the winning intent answers when that intent leads the other
+    answerable ones by the margin, or else the best single entry when it leads the others' best by the margin.
+    A menu is left for topics genuinely close; a close second topic comes as a button beside the answer.
     """
     policy = ctx.policy
     if not candidates or candidates[0].score < policy.floor:
@@ -164,14 +168,24 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     weight = {
         intent: found[0].score + policy.intent_vote * (found[1].score if len(found) > 1 else 0.0)
         for intent, found in by_intent.items()
+        if found[0].score >= policy.threshold_for(intent)
     }
-    winner = max(weight, key=lambda intent: weight[intent])
-    best = by_intent[winner][0]
-    rival = max((value for intent, value in weight.items() if intent != winner), default=0.0)
-    if best.score >= policy.threshold and weight[winner] - rival >= policy.margin:
-        return SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
-    ordered = [best] + [candidate for candidate in candidates if candidate is not best]
-    return clarify(ctx, ordered)
+    if weight:
+        winner = max(weight, key=lambda intent: weight[intent])
+        rival = max((value for intent, value in weight.items() if intent != winner), default=0.0)
+        leaders = sorted((by_intent[intent][0] for intent in weight), key=_score, reverse=True)
+        clear = weight[winner] - rival >= policy.margin
+        best = by_intent[winner][0] if clear else leaders[0]
+        # Close votes still answer when one entry leads every other intent's best by the margin.
+        if clear or len(leaders) < 2 or best.score - leaders[1].score >= policy.margin:
+            turn = SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
+            return with_second_topic(turn, best, candidates, ctx)
+        candidates = [best] + [candidate for candidate in candidates if candidate is not best]
+    return clarify(ctx, candidates)
+
+
+def _score(candidate: Candidate) -> float:
+    return candidate.score
 
 
 def _law_article(text: str, ctx: TurnContext) -> Turn | None:

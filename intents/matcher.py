@@ -12,7 +12,7 @@ import math
 import pickle
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -36,6 +36,7 @@ RERANK_DEPTH = 40  # phrasings re-ranked with rapidfuzz after retrieval
 LONG_MESSAGE_CHARS = 16  # meaningful characters from which a message counts as a story, not a question
 CLAUSE_DISCOUNT = 0.85  # a clause matching alone counts less than the whole message matching
 MIN_CLAUSE_WORDS_CHARS = 3  # a clause must say this much (stopwords aside) to be ranked on its own
+RANKED_CLAUSES = 3  # a long story's clauses ranked on their own: the three that say the most
 # Retrieval by meaning: each entry is also one document made of all its phrasings, its answer and detail
 # (at ANSWER_SHARE), words and concepts (knowledge/concepts.toml) alike; the message is compared with it by
 # tf-idf cosine. The final score blends the best phrasing's score with this one.
@@ -43,12 +44,49 @@ MEANING_SHARE = 0.45
 ANSWER_SHARE = 0.3
 CONCEPT_WEIGHT = 2.0
 FOCUS_WEIGHT = 1.6  # the clauses that ask the question count this much more than the background
+FOCUS_MIN_CHARS = 10  # a question span shorter than this takes in the clause before it ("这合法吗")
+FOCUS_MAX_CHARS = 20  # a longer span is a run-on story: only the words around its question word are its focus
+FOCUS_REACH = 10  # characters kept each side of that question word
 CANDIDATE_DEPTH = 12
+READING_CACHE = 32  # texts whose reading is kept: one turn reads its text several times
 _CITATION = re.compile(r"（依据[^）]*）|\{[a-z_]+\}")
 # Words that turn a clause into the question: the worker's ask, as opposed to the story around it.
 _QUESTION = re.compile(
-    r"吗|么|呢|怎么|咋|如何|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
+    r"吗|么|呢|怎么|怎样|咋|如何|是不是|多久|多长|谁|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A message as the matcher reads it: normalised, rewritten, tokenised and its concepts found, once."""
+
+    prepared: str  # normalised, synonyms rewritten, clauses separated by spaces
+    folded: str  # normalised without spaces (concepts, domains)
+    words: tuple[str, ...]  # content words of the whole message
+    clauses: tuple[tuple[str, ...], ...]  # content words clause by clause
+    concepts: Counter[str]  # concept name → hits
+    domains: dict[str, float]  # field of law → weight of its distinct concepts
+    meaning: dict[str, float]  # words and concepts with counts, the question's clauses weighted up
+    focus: tuple[str, ...]  # content words of the question span (question_span), empty when none
+    focus_domains: dict[str, float]  # field of law → weight of its concepts within the question span
+
+
+def question_span(prepared: str) -> str:
+    """The words that ask the question: the last clause with a question word, with the clauses before it while
+    the span is too short to name a topic ("这合法吗"); in a long run-on clause, the words around its last
+    question word ("……住院怎样申请工伤认定"). Empty when nothing asks or the question is the whole message."""
+    pieces = prepared.split(" ")
+    asking = [number for number, piece in enumerate(pieces) if _QUESTION.search(piece)]
+    if not asking:
+        return ""
+    last = start = asking[-1]
+    while start > 0 and len("".join(pieces[start : last + 1])) < FOCUS_MIN_CHARS:
+        start -= 1
+    span = " ".join(pieces[start : last + 1])
+    if len(span) > FOCUS_MAX_CHARS:
+        *_, asked = _QUESTION.finditer(span)
+        span = span[max(0, asked.start() - FOCUS_REACH) : asked.end() + FOCUS_REACH].strip()
+    return "" if span == prepared else span
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +147,8 @@ class Matcher:
         self._stopwords = kb.stopwords
         self._entries = kb.entries
         self._index = self._load_or_build(cache_dir)
+        self._position = {entry.id: position for position, entry in enumerate(self._entries)}
+        self._readings: dict[str, Reading] = {}
 
     # ---- features -------------------------------------------------------------------------
 
@@ -257,32 +297,90 @@ class Matcher:
 
     # ---- ranking --------------------------------------------------------------------------
 
+    def read(self, text: str) -> Reading:
+        """The message as every step reads it, computed once per text (kept for the last few texts).
+
+        One turn asks about the same text several times (the domain check, the ranking, the intake check);
+        normalising, rewriting synonyms, tokenising and finding concepts happen once.
+        """
+        cached = self._readings.get(text)
+        if cached is not None:
+            return cached
+        reading = self._read(text)
+        if len(self._readings) >= READING_CACHE:
+            self._readings.pop(next(iter(self._readings)), None)
+        self._readings[text] = reading
+        return reading
+
+    def _read(self, text: str) -> Reading:
+        normal = normalize(text)
+        folded = normal.replace(" ", "")
+        prepared = self.rewriter.rewrite(normal)
+        raw = self.tokenizer.clauses(prepared)
+        clauses = tuple(
+            tuple(word for word in words if word not in self._stopwords and not _is_number(word)) for words in raw
+        )
+        words = tuple(word for clause in clauses for word in clause) or tuple(word for words in raw for word in words)
+        concepts = self.concepts.find(folded) | self.concepts.find(prepared.replace(" ", ""))
+        meaning: dict[str, float] = dict(Counter("w:" + word for word in words))
+        for name, hits in concepts.items():
+            meaning["c:" + name] = meaning.get("c:" + name, 0.0) + hits
+        span = question_span(prepared)
+        focus: tuple[str, ...] = ()
+        focus_domains: dict[str, float] = {}
+        if span:  # the question's words weigh more than the background
+            focus = tuple(
+                word
+                for words in self.tokenizer.clauses(span)
+                for word in words
+                if word not in self._stopwords and not _is_number(word)
+            )
+            for word in focus:
+                meaning["w:" + word] = meaning.get("w:" + word, 0.0) + FOCUS_WEIGHT - 1
+            focus_domains = self.concepts.domains(span.replace(" ", ""))
+            for name, hits in self.concepts.find(span.replace(" ", "")).items():
+                meaning["c:" + name] = meaning.get("c:" + name, 0.0) + (FOCUS_WEIGHT - 1) * hits
+        return Reading(
+            prepared=prepared,
+            folded=folded,
+            words=words,
+            clauses=clauses,
+            concepts=concepts,
+            domains=self.concepts.domains(folded),
+            meaning=meaning,
+            focus=focus,
+            focus_domains=focus_domains,
+        )
+
     def rank(self, text: str, limit: int = 5) -> list[Candidate]:
         """The best `limit` entries for `text`, best first, one candidate per entry.
 
         Two views are blended: the best single phrasing (words, bigrams, pinyin, rapidfuzz) and the entry as a
         whole (phrasings, answer, concepts) by meaning. A long message that tells a story in several clauses
-        ("老板拖欠工资，我叫李四，……没签合同") is also ranked clause by clause, so each topic it raises scores as
-        if asked alone; the clauses that ask the question weigh more than the background in the meaning view.
+        ("老板拖欠工资，我叫李四，……没签合同") is also ranked clause by clause (its three most telling clauses), so
+        each topic it raises scores as if asked alone; the clauses that ask the question weigh more than the
+        background in the meaning view.
         """
-        prepared = self.prepare(text)
-        phrased = {candidate.entry.id: candidate for candidate in self._rank_prepared(prepared, CANDIDATE_DEPTH)}
-        clauses = [
-            clause
-            for clause in prepared.split(" ")
-            if len("".join(self.content(clause))) >= MIN_CLAUSE_WORDS_CHARS
-        ]
-        if len(prepared) >= LONG_MESSAGE_CHARS and len(clauses) >= 2:
-            for clause in clauses:
-                for candidate in self._rank_prepared(clause, limit):
+        reading = self.read(text)
+        phrased = {candidate.entry.id: candidate for candidate in self._rank_words(reading.words, CANDIDATE_DEPTH)}
+        clauses = [words for words in reading.clauses if len("".join(words)) >= MIN_CLAUSE_WORDS_CHARS]
+        if len(clauses) > RANKED_CLAUSES:  # only the clauses that say the most (idf of their words) are ranked
+            idf = self._index.idf
+            said = [sum(idf.get("w:" + word, 0.0) for word in words) for words in clauses]
+            kept = sorted(sorted(range(len(clauses)), key=lambda number: -said[number])[:RANKED_CLAUSES])
+            clauses = [clauses[number] for number in kept]
+        if reading.focus and reading.focus not in clauses and len("".join(reading.focus)) >= MIN_CLAUSE_WORDS_CHARS:
+            clauses.append(reading.focus)  # the question itself, ranked as if asked alone
+        if len(reading.prepared) >= LONG_MESSAGE_CHARS and len(clauses) >= 2:
+            for words in clauses:
+                for candidate in self._rank_words(words, limit):
                     scored = Candidate(candidate.entry, round(candidate.score * CLAUSE_DISCOUNT, 4), candidate.phrasing)
                     if scored.entry.id not in phrased or scored.score > phrased[scored.entry.id].score:
                         phrased[scored.entry.id] = scored
-        meaning = self._meaning(text)
+        meaning = self._meaning(reading)
         blended: dict[int, float] = {}
-        by_id = {entry.id: position for position, entry in enumerate(self._entries)}
         for entry_id, candidate in phrased.items():
-            blended[by_id[entry_id]] = (1 - MEANING_SHARE) * candidate.score
+            blended[self._position[entry_id]] = (1 - MEANING_SHARE) * candidate.score
         for position, similarity in meaning.items():
             blended[position] = blended.get(position, 0.0) + MEANING_SHARE * similarity
         best = heapq.nlargest(limit, blended.items(), key=lambda item: item[1])
@@ -297,29 +395,11 @@ class Matcher:
             for position, score in best
         ]
 
-    def focus(self, text: str) -> str:
-        """The part of a message that asks the question: the last clause with a question word, with the clause
-        before it when that one is too short to name a topic ("这合法吗"); the whole text when none asks."""
-        clauses = [clause for clause in normalize(text).split(" ") if clause]
-        asking = [number for number, clause in enumerate(clauses) if _QUESTION.search(clause)]
-        if not asking or len(clauses) < 2:
-            return ""
-        last = asking[-1]
-        start = last
-        while start > 0 and len("".join(clauses[start:last + 1])) < 10:
-            start -= 1
-        return " ".join(clauses[start:last + 1])
-
-    def _meaning(self, text: str) -> dict[int, float]:
+    def _meaning(self, reading: Reading) -> dict[int, float]:
         """Entry position → cosine between the message and the entry's whole document (words and concepts)."""
         index = self._index
-        features: dict[str, float] = dict(self.meaning_features(text))
-        focus = self.focus(text)
-        if focus:
-            for feature, hits in self.meaning_features(focus).items():
-                features[feature] = features.get(feature, 0.0) + (FOCUS_WEIGHT - 1) * hits
         vector: dict[str, float] = {}
-        for feature, tf in features.items():
+        for feature, tf in reading.meaning.items():
             idf = index.meaning_idf.get(feature)
             if idf is None:
                 continue
@@ -333,9 +413,8 @@ class Matcher:
                 similarity[position] += weight * value / norm
         return similarity
 
-    def _rank_prepared(self, prepared: str, limit: int) -> list[Candidate]:
+    def _rank_words(self, words: Sequence[str], limit: int) -> list[Candidate]:
         index = self._index
-        words = self.content(prepared)
         features = self._features(words, index.pinyin)
         query_norm = 0.0
         overlap: dict[int, float] = defaultdict(float)
@@ -352,11 +431,9 @@ class Matcher:
             return []
         # Retrieval: idf-weighted F-measure of shared features, for every phrasing sharing any feature.
         query_text = "".join(words)
-        retrieved: list[tuple[float, int]] = []
-        for doc, shared in overlap.items():
-            recall = shared / query_norm
-            precision = shared / index.doc_norm[doc] if index.doc_norm[doc] else 0.0
-            retrieved.append((2 * precision * recall / (precision + recall), doc))
+        # (F = 2PR/(P+R) with P = shared/doc_norm, R = shared/query_norm, i.e. 2·shared/(query_norm + doc_norm).)
+        doc_norm = index.doc_norm
+        retrieved = [(2 * shared / (query_norm + doc_norm[doc]), doc) for doc, shared in overlap.items()]
         # Re-rank only the best few with rapidfuzz (the costly part), one candidate per entry.
         best: dict[int, tuple[float, int]] = {}
         for f_score, doc in heapq.nlargest(RERANK_DEPTH, retrieved):

@@ -34,6 +34,7 @@ def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime
             now=now,
             not_before=item.not_before,
             dedup_key=item.dedup_key,
+            coalesce_key=item.coalesce_key,
         )
     if added:
         notify.announce(session=session)

@@ -54,7 +54,11 @@ def follow_up(ctx: TurnContext, text: str) -> tuple[OutboxItem, ...]:
     if ticket is None:
         return ()
     tickets.add_message(session=ctx.session, ticket=ticket, author="worker", text=text, now=ctx.now)
-    alert = ctx.say("ticket_followup_staff", ticket=tickets.ticket_number(ticket), text=text[:200])
+    number = tickets.ticket_number(ticket)
+    alert = ctx.say("ticket_followup_staff", ticket=number, text=text[:200])
+    # Held for a few minutes and coalesced: a worker writing ten lines makes one alert, not ten.
+    later = ctx.now + ctx.policy.followup_coalesce
     return tuple(
-        OutboxItem("staff", staff, alert, "ticket_followup") for staff in ctx.policy.on_duty(ctx.local_now())
+        OutboxItem("staff", staff, alert, "ticket_followup", not_before=later, coalesce_key=f"followup:{number}")
+        for staff in ctx.policy.on_duty(ctx.local_now())
     )

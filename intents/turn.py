@@ -53,6 +53,7 @@ class OutboxItem:
     reason: str  # "staff_alert", "crisis_alert", "waitlist_promoted", "reminder" …
     not_before: datetime | None = None
     dedup_key: str | None = None  # a second item with the same key is never written (a job run twice sends once)
+    coalesce_key: str | None = None  # joins a still-waiting row of the same key and recipient (follow-ups)
 
 
 @dataclass(frozen=True, slots=True)

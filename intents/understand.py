@@ -15,7 +15,6 @@ from intents.context import TurnContext
 from intents.forms.wage_arrears import story_facts
 from intents.ids import IntentId
 from intents.matcher import Candidate, Matcher
-from intents.normalize import normalize
 from intents.skills import SKILLS
 from intents.skills.cases import OPEN_CASE
 from intents.turn import Turn
@@ -30,15 +29,26 @@ WEAK_MATCH = 0.3
 LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
+WORK_SIGN = "工作关系"  # the concept of job, boss and workplace words (knowledge/concepts.toml)
+FOCUS_SHARE = 0.5  # a concept in the question span adds this share of its weight again
 
 
 def other_domain(matcher: Matcher, text: str) -> str | None:
-    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None."""
-    weights = matcher.concepts.domains(normalize(text).replace(" ", ""))
+    """The field of law a message belongs to when it is not labour law ("marriage", "traffic" …), else None.
+
+    Concepts in the span that asks the question count half again: "她被拘留了，失业保险金还能领吗" asks about
+    unemployment benefit; "在公司打工……客户投诉公司会被逮捕吗" asks about a crime.
+    """
+    reading = matcher.read(text)
+    weights = dict(reading.domains)
+    for domain, weight in reading.focus_domains.items():  # what is asked counts more than the background
+        weights[domain] = weights.get(domain, 0.0) + FOCUS_SHARE * weight
     labour = weights.pop(LABOUR, 0.0)
     if not weights:
         return None
     domain = max(weights, key=lambda name: weights[name])
+    if WORK_SIGN not in reading.concepts:  # no job, boss or workplace in the story: the other field needs no lead
+        return domain if weights[domain] > labour else None
     return domain if weights[domain] >= labour + DOMAIN_MARGIN else None
 
 
@@ -59,8 +69,7 @@ def story_turn(text: str, ctx: TurnContext) -> Turn | None:
         entry = pointer(ctx.kb, domain, 1.0)
         if entry is not None:
             return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
-    folded = normalize(text).replace(" ", "")
-    if WAGE_CONCEPT in ctx.matcher.concepts.find(folded) and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+    if WAGE_CONCEPT in ctx.matcher.read(text).concepts and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
         intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
         if intake is not None:  # the wage skill starts the intake with the facts of the whole story
             return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)
@@ -71,5 +80,4 @@ def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnConte
     """True when the best match is a weak labour answer to a message that says nothing about work."""
     if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
         return False
-    weights = ctx.matcher.concepts.domains(normalize(text).replace(" ", ""))
-    return weights.get(LABOUR, 0.0) < LABOUR_EVIDENCE
+    return ctx.matcher.read(text).domains.get(LABOUR, 0.0) < LABOUR_EVIDENCE

@@ -123,6 +123,20 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
     last_error: str | None = Field(default=None, max_length=500)
     dedup_key: str | None = Field(default=None, max_length=128, unique=True)
+    priority: int = Field(default=2, index=True)  # 0 danger to life, 1 urgent case, 2 normal, 3 follow-ups
+    coalesce_key: str | None = Field(default=None, max_length=128, index=True)  # later alerts join a pending row
+    tried: str = Field(default="", max_length=64)  # staff rows: the member's channels given up on, comma-separated
+
+
+class RequestNonce(SQLModel, table=True):
+    """A signed platform request already seen (WeChat nonce + timestamp + signature): the replay store every
+    process shares. The body's hash tells a platform retry (same body) from a replay with another body."""
+
+    __tablename__ = "request_nonces"
+
+    key: str = Field(primary_key=True, max_length=128)
+    body_sha256: str = Field(max_length=64)
+    seen_at: datetime = Field(sa_column=Column(AwareDateTime(), nullable=False, index=True))
 
 
 def table(model: type[SQLModel]) -> Table:

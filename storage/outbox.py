@@ -11,6 +11,25 @@ from sqlmodel import Session, col, select, update
 from storage.db import insert_ignore
 from storage.models import InboundMessage, Outbox, User
 
+# The sender takes due rows most urgent first: danger to life, then urgent cases and answers a worker is waiting
+# for, then new cases, tickets and everything else, then ticket follow-ups (coalesced) and routine notices.
+PRIORITY = {
+    "crisis_alert": 0,
+    "case_urgent": 1,
+    "reply": 1,
+    "late_reply": 1,
+    "delivery_failed": 1,
+    "ticket_followup": 3,
+    "calendar_missing": 3,
+}
+DEFAULT_PRIORITY = 2
+MAX_COALESCED_CHARS = 3500  # a coalesced alert stays one message on every platform
+
+
+def priority_of(reason: str) -> int:
+    """The row's priority by its reason: 0 is the most urgent."""
+    return PRIORITY.get(reason, DEFAULT_PRIORITY)
+
 
 def enqueue(
     *,
@@ -22,12 +41,31 @@ def enqueue(
     now: datetime,
     not_before: datetime | None = None,
     dedup_key: str | None = None,
+    coalesce_key: str | None = None,
 ) -> bool:
     """Add one message to the outbox; with a `dedup_key` a second enqueue of the same key is ignored.
 
+    With a `coalesce_key`, a message for the same recipient while a row of that key still waits (pending) joins
+    that row as a new line instead of becoming a row of its own (ticket follow-ups: one alert per few minutes).
+
     Returns:
-        True when a row was added, False when `dedup_key` was already there.
+        True when a row was added or joined, False when `dedup_key` was already there.
     """
+    if coalesce_key is not None:
+        waiting = select(Outbox).where(
+            col(Outbox.coalesce_key) == coalesce_key,
+            col(Outbox.channel) == channel,
+            col(Outbox.recipient) == recipient,
+            col(Outbox.status) == "pending",
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            waiting = waiting.with_for_update()
+        row = session.exec(waiting.order_by(col(Outbox.id).desc())).first()
+        if row is not None and len(row.text) + len(text) < MAX_COALESCED_CHARS:
+            row.text = f"{row.text}\n{text}"
+            session.add(row)
+            session.flush()
+            return True
     row_id = insert_ignore(
         session,
         Outbox,
@@ -40,6 +78,8 @@ def enqueue(
         not_before=not_before or now,
         created_at=now,
         dedup_key=dedup_key,
+        priority=priority_of(reason),
+        coalesce_key=coalesce_key,
     )
     return row_id is not None
 
@@ -52,7 +92,7 @@ UNDELIVERED = ("pending", "sending", "held")
 def claim_due(
     *, session: Session, channels: Collection[str], now: datetime, limit: int, claim_seconds: float
 ) -> list[Outbox]:
-    """Take up to `limit` rows due for these channels, oldest first, for one sender.
+    """Take up to `limit` rows due for these channels, most urgent first (then oldest), for one sender.
 
     Due: pending (or claimed by a sender that died) with `not_before` passed, or held while the recipient has
     written since (WeChat's 48-hour window is open again). A claimed row is "sending" until
@@ -75,7 +115,7 @@ def claim_due(
                 and_(col(Outbox.status) == "held", wrote_since),
             )
         )
-        .order_by(col(Outbox.not_before), col(Outbox.id))
+        .order_by(col(Outbox.priority), col(Outbox.not_before), col(Outbox.id))
         .limit(limit)
     )
     if session.get_bind().dialect.name == "postgresql":
@@ -149,12 +189,14 @@ def record_answer(
     reason: str,
     dedup_key: str,
     now: datetime,
-    sent: bool,
+    status: str,
+    claim_seconds: float = 60.0,
 ) -> int | None:
     """Claim the one answer to an inbound message under `dedup_key`: a row for the first caller only.
 
-    `sent=True` records an answer given in the HTTP response (WeChat's passive reply) so a later path does not
-    send it again; `sent=False` queues it for the sender.
+    `status`: "sent" records an answer given in the HTTP response (WeChat's passive reply) so a later path
+    does not send it again; "sending" an answer the caller sends now and confirms (claimed until
+    `now + claim_seconds`, then the sender's if unconfirmed); "pending" queues it for the sender.
 
     Returns:
         The new row's id, or None when another path already answered.
@@ -166,12 +208,13 @@ def record_answer(
         recipient=recipient,
         text=text,
         reason=reason,
-        status="sent" if sent else "pending",
-        attempts=1 if sent else 0,
-        not_before=now,
+        status=status,
+        attempts=0 if status == "pending" else 1,
+        not_before=now + timedelta(seconds=claim_seconds) if status == "sending" else now,
         created_at=now,
-        sent_at=now if sent else None,
+        sent_at=now if status == "sent" else None,
         dedup_key=dedup_key,
+        priority=priority_of(reason),
     )
 
 

@@ -60,3 +60,4 @@ def take_lease(*, session: Session, key: str, now: datetime, seconds: float) -> 
 def release_lease(*, session: Session, key: str) -> None:
     """Give the refresh lease back without storing a value (the refresh failed)."""
     session.execute(update(KvToken).where(col(KvToken.key) == key).values(lease_until=None))
+

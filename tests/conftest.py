@@ -3,6 +3,7 @@ UNIONBOT_TEST_PG_URL is set), the shipped knowledge base, a fixed clock in Asia/
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from datetime import datetime
@@ -16,6 +17,7 @@ from sqlmodel import SQLModel
 from bot.app import Services, dialogue_policy
 from bot.config import Settings, load_settings
 from bot.live_knowledge import LiveKnowledge
+from bot.plan import routine_plan, workday_calendar
 from intents import Matcher
 from knowledge import KnowledgeBase, load_knowledge
 from storage import ensure_schema, make_engine
@@ -91,12 +93,16 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 def make_services(
     settings: Settings, engine: Engine, kb: KnowledgeBase, matcher: Matcher, clock: FixedClock
 ) -> Services:
+    calendar = workday_calendar(settings)
     return Services(
         settings=settings,
         engine=engine,
         knowledge=LiveKnowledge(kb, matcher),
-        policy=dialogue_policy(settings),
+        # The shipped config reaches no staff member (no accounts, no channel on): dialogue tests take staff as
+        # reachable; what a worker hears when nobody is, is tested with reachable_staff set (test_reach.py).
+        policy=dataclasses.replace(dialogue_policy(settings, calendar), reachable_staff=None),
         clock=clock,
+        plan=routine_plan(settings, calendar),
     )
 
 

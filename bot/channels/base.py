@@ -10,6 +10,8 @@ ChannelError (a BotError)
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Literal, Protocol
@@ -96,9 +98,29 @@ class Channel(Protocol):
         ...
 
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8)
+
+
+def storable(text: str) -> str:
+    """`text` without the characters no database can store: NUL and lone surrogates."""
+    return _UNSTORABLE.sub("", text)
+
+
 def cut(text: str) -> str:
-    """Inbound text as stored: stripped and cut to MAX_TEXT_CHARS."""
-    return text.strip()[:MAX_TEXT_CHARS]
+    """Inbound text as stored: storable, stripped and cut to MAX_TEXT_CHARS."""
+    return storable(text).strip()[:MAX_TEXT_CHARS]
+
+
+def parse_json(body: bytes) -> object:
+    """A request body as JSON.
+
+    Raises:
+        BadPayload: not UTF-8 JSON, or nested deeper than the parser goes (a hostile body).
+    """
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError) as error:
+        raise BadPayload(f"body is not JSON: {type(error).__name__}") from error
 
 
 def button_lines(reply: Reply, kb: KnowledgeBase) -> str:

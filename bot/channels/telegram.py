@@ -22,7 +22,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
     Forbidden,
-    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -30,7 +29,16 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import BadPayload, Delivery, OutboxRow, SignatureError, button_lines, cut
+from bot.channels.base import (
+    BadPayload,
+    Delivery,
+    OutboxRow,
+    SignatureError,
+    button_lines,
+    cut,
+    parse_json,
+    storable,
+)
 from bot.config import TelegramSettings
 from bot.runtime import Runtime
 from intents import Inbound, IntentId, Reply
@@ -39,32 +47,43 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
+CALLBACK_ID_LIMIT = 64  # a callback query id is a short number as text; a longer one is not Telegram's
 LABEL_PREFIX = "="  # callback_data that carries a label (the payload was too long), sent back as text
 ALLOWED_UPDATES = ["message", "callback_query"]
 _COMMANDS = {"start": "subscribe", "help": "menu", "menu": "menu"}
 _PRE_SEND = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def chat_of(message: object) -> str | None:
+    """The chat id of a message as text, or None when the message has no chat with an integer id."""
+    chat = getattr(message, "chat", None)
+    chat_id = getattr(chat, "id", None)
+    return str(chat_id) if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None
+
+
 def to_inbound(update: Update, now: datetime) -> Inbound | None:
     """The pipeline's Inbound for one update, or None when there is nothing to answer (stickers, edits …).
 
     The dedup key is the update_id. /start is a follow (welcome + menu); /help and /menu ask for the menu;
-    a tapped inline button comes back as its payload with the button's label as text.
+    a tapped inline button comes back as its payload with the button's label as text. Fields of the wrong
+    type (a text that is a number, a chat without an id, callback data longer than Telegram allows) make an
+    update with nothing to answer, never an error.
     """
     message_id = str(update.update_id)
     query = update.callback_query
     if query is not None:
-        if query.message is None or query.data is None:
-            return None
-        chat = str(query.message.chat.id)
+        chat = chat_of(query.message)
         data = query.data
+        if chat is None or not isinstance(data, str) or len(data.encode(errors="replace")) > CALLBACK_LIMIT:
+            return None
+        data = storable(data)
         if data.startswith(LABEL_PREFIX):
             return Inbound("telegram", chat, cut(data[len(LABEL_PREFIX) :]), message_id, now)
         return Inbound("telegram", chat, _label_of(query.message, data), message_id, now, "button", data)
     message = update.message
-    if message is None or message.text is None:
+    chat = chat_of(message)
+    if message is None or chat is None or not isinstance(message.text, str):
         return None
-    chat = str(message.chat.id)
     text = message.text.strip()
     if text.startswith("/"):
         command = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower() if len(text) > 1 else ""
@@ -81,7 +100,7 @@ def _label_of(message: object, data: str) -> str:
     for row in getattr(markup, "inline_keyboard", ()) or ():
         for button in row:
             if button.callback_data == data:
-                return str(button.text)
+                return cut(str(button.text))
     return ""
 
 
@@ -104,9 +123,11 @@ def to_markup(reply: Reply) -> InlineKeyboardMarkup | None:
 def delivery_of(error: TelegramError) -> Delivery:
     """How the sender treats a Bot API error.
 
-    Flood control → retry after what Telegram said. Blocked, unknown chat, bad token → dead. A network error
-    before the request left → retry; after it may have left (read timeout) → dead, since sendMessage has no
-    idempotency key and retrying could post twice.
+    Flood control (429) → retry after what Telegram said. Blocked by the user, unknown chat (403, 400) →
+    dead: final refusals. Everything else — network errors, time-outs, 5xx, a bad token while it is being
+    fixed — is retried with back-off up to outbox.max_attempts. A time-out after the request left may have
+    delivered the message (sendMessage has no idempotency key): we would rather a worker read a reply twice
+    than never.
     """
     if isinstance(error, RetryAfter):
         with warnings.catch_warnings():
@@ -114,13 +135,11 @@ def delivery_of(error: TelegramError) -> Delivery:
             value = error.retry_after
         seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
         return Delivery("retry", retry_after=seconds, detail="flood control")
-    if isinstance(error, Forbidden | BadRequest | InvalidToken):
+    if isinstance(error, Forbidden | BadRequest):
         return Delivery("dead", detail=f"{type(error).__name__}: {error.message}")
-    if isinstance(error, TimedOut | NetworkError):
-        if isinstance(error.__cause__, _PRE_SEND):
-            return Delivery("retry", detail=f"{type(error).__name__}: not sent")
-        return Delivery("dead", detail=f"{type(error).__name__}: may have been delivered, not retried")
-    return Delivery("retry", detail=f"{type(error).__name__}: {error.message}")
+    if isinstance(error, TimedOut | NetworkError) and isinstance(error.__cause__, _PRE_SEND):
+        return Delivery("retry", detail=f"{type(error).__name__}: not sent")
+    return Delivery("retry", detail=f"{type(error).__name__}: {error.message}"[:200])
 
 
 class TelegramChannel:
@@ -173,16 +192,15 @@ class TelegramChannel:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.settings.secret.encode()):
             raise SignatureError("bad secret token")
-        try:
-            data = await request.json()
-        except ValueError as error:
-            raise BadPayload("body is not JSON") from error
+        data = parse_json(await request.body())
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
             raise BadPayload("not a Telegram update")
         try:
             update = Update.de_json(data, self.bot)
-        except (KeyError, TypeError, ValueError) as error:
-            raise BadPayload("not a Telegram update") from error
+        except (LookupError, TypeError, ValueError, AttributeError, OverflowError) as error:
+            # Acknowledged all the same: a 4xx would make Telegram deliver this update again, forever.
+            log.warning("unreadable telegram update %s dropped: %s", data["update_id"], type(error).__name__)
+            return JSONResponse({"ok": True})
         await self.handle(update, started)
         return JSONResponse({"ok": True})
 
@@ -190,13 +208,15 @@ class TelegramChannel:
         """Answer one update, from the webhook or from long polling; a repeated update_id is answered once."""
         services = self.runtime.services
         inbound = to_inbound(update, services.clock.now())
-        if update.callback_query is not None:
-            self._spawn(self._ack_button(update.callback_query.id))
+        query = update.callback_query
+        if query is not None and isinstance(query.id, str) and len(query.id) <= CALLBACK_ID_LIMIT:
+            self._spawn(self._ack_button(query.id))
         if inbound is None:
-            if update.message is not None and update.message.chat is not None:
+            chat = chat_of(update.message)
+            if chat is not None:
                 text = services.kb.reply("telegram_unsupported")
                 await self._answer(
-                    str(update.message.chat.id),
+                    chat,
                     f"u{update.update_id}",
                     Reply(text, IntentId.OUT_OF_SCOPE, 0.0, answered=False),
                 )
@@ -206,14 +226,18 @@ class TelegramChannel:
             await self._answer(inbound.user_id, inbound.message_id, processed.reply)
 
     async def _answer(self, chat: str, key: str, reply: Reply) -> None:
-        # The answer is claimed first, so a retried update (or a second process) never sends it twice; if
-        # sending here fails before the message left, the sender retries the claimed row.
+        # The answer is claimed first, so a retried update (or a second process) never sends it twice. It is
+        # marked sent only once Telegram confirms; if sending fails the sender retries the row, and if this
+        # process dies first the sender of any process takes the claimed row up after outbox.claim_seconds.
         text = button_lines(reply, self.runtime.services.kb)
-        row_id = await self.runtime.claim_answer(channel=self.name, recipient=chat, message_id=key, text=text)
+        row_id = await self.runtime.claim_answer(
+            channel=self.name, recipient=chat, message_id=key, text=text, confirm=True
+        )
         if row_id is None:
             return
         try:
             await self.bot.send_message(chat_id=chat, text=reply.text, reply_markup=to_markup(reply))
+            await self.runtime.answer_sent(row_id)
         except TelegramError as error:
             delivery = delivery_of(error)
             log.warning("telegram reply not sent now (%s): %s", delivery.status, delivery.detail)

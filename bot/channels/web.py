@@ -1,4 +1,5 @@
-"""Web chat: the page at / and /api/chat (JSON), a cookie identifying the visitor; no push (rows wait for a turn)."""
+"""Web chat: the page at / and /api/chat (JSON), a signed cookie identifying the visitor; no push (rows wait for a
+turn)."""
 
 from __future__ import annotations
 
@@ -15,16 +16,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.channels.base import BadPayload, Delivery, OutboxRow, cut
+from bot import visitor as visitors
+from bot.channels.base import BadPayload, Delivery, OutboxRow, cut, parse_json, storable
 from bot.runtime import Runtime
 from intents import Inbound, Reply
 from intents.turn import InboundKind
 from knowledge import KnowledgeBase
 
 PAGE = Path(__file__).resolve().parent.parent / "static" / "chat.html"
-COOKIE = "unionbot_visitor"
-COOKIE_MAX_AGE = 365 * 24 * 3600
-_VISITOR = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+COOKIE = visitors.COOKIE
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _KINDS: dict[str, InboundKind] = {
     "text": "text",
@@ -60,13 +60,13 @@ def parse_request(data: object) -> ChatRequest:
         body.get("payload"),
         body.get("id"),
     )
-    if not isinstance(text, str) or kind not in _KINDS:
+    if not isinstance(text, str) or not isinstance(kind, str) or kind not in _KINDS:
         raise BadPayload("text must be a string and kind one of text, button, subscribe, menu")
     if payload is not None and (not isinstance(payload, str) or len(payload) > 256):
         raise BadPayload("payload must be a string of at most 256 characters")
     if client_id is not None and (not isinstance(client_id, str) or not _CLIENT_ID.match(client_id)):
         raise BadPayload("id must be 1-40 characters A-Z, a-z, 0-9, _ and -")
-    return ChatRequest(cut(text), _KINDS[kind], payload, client_id)
+    return ChatRequest(cut(text), _KINDS[kind], storable(payload) if payload else payload, client_id)
 
 
 def to_inbound(request: ChatRequest, visitor: str, now: Any) -> Inbound:
@@ -99,6 +99,11 @@ class WebChannel:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._page = render_page(PAGE.read_text(encoding="utf-8"), runtime.services.kb)
+        self.cookies = visitors.VisitorCookies.for_services(runtime.services)
+
+    def visitor_of(self, request: Request) -> str | None:
+        """The verified visitor id of a request to this server (None: no cookie we issued)."""
+        return self.cookies.visitor_of(request)
 
     def routes(self) -> Sequence[BaseRoute]:
         """/ (the page) and /api/chat."""
@@ -121,27 +126,14 @@ class WebChannel:
     async def chat(self, request: Request) -> Response:
         """Answer one message from the page."""
         started = time.perf_counter()
-        try:
-            data = await request.json()
-        except ValueError as error:
-            raise BadPayload("body is not JSON") from error
-        chat_request = parse_request(data)
-        visitor = request.cookies.get(COOKIE, "")
-        fresh = not _VISITOR.match(visitor)
-        if fresh:
-            visitor = secrets.token_urlsafe(18)
+        chat_request = parse_request(parse_json(await request.body()))
+        known = self.visitor_of(request)
+        visitor = known or visitors.new_visitor()
         services = self.runtime.services
         inbound = to_inbound(chat_request, visitor, services.clock.now())
         processed = await self.runtime.turn(inbound, started)
         notices = await self.runtime.waiting_for(channel=self.name, recipient=visitor)
         response = JSONResponse(render(processed.reply, notices))
-        if fresh:
-            response.set_cookie(
-                COOKIE,
-                visitor,
-                max_age=COOKIE_MAX_AGE,
-                httponly=True,
-                samesite="lax",
-                secure=request.url.scheme == "https",
-            )
+        if known is None:
+            self.cookies.issue(response, visitor, secure=request.url.scheme == "https")
         return response

@@ -8,11 +8,13 @@ CreateTime for events) is stored and answered once.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import struct
 import threading
 import time
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import ClassVar
 from xml.etree.ElementTree import ParseError
 
@@ -76,8 +78,13 @@ def to_inbound(msg: BaseMessage, now: datetime) -> Inbound | None:
     """The pipeline's Inbound for one WeChat message or event; None when there is nothing to answer.
 
     Text; voice by its speech Recognition (None without it); follow, unfollow and menu clicks as typed kinds.
+
+    Raises:
+        ValueError: no sender, or a CreateTime or MsgId that is not a number (WeChat never sends such).
     """
-    key, user = message_key(msg), str(msg.source)
+    if not isinstance(msg.source, str) or not msg.source or not isinstance(msg.time, int | datetime):
+        raise ValueError("a WeChat message names its sender and its time")
+    key, user = message_key(msg), msg.source
     if msg.type == "text":
         return Inbound("wechat", user, cut(str(msg.content or "")), key, now)
     if msg.type == "voice":
@@ -104,7 +111,9 @@ def render(reply: Reply, msg: BaseMessage, kb: KnowledgeBase) -> str:
 
 
 def delivery_of(error: Exception) -> Delivery:
-    """How the sender treats a customer-service API failure (45015 → hold, never a blind retry)."""
+    """How the sender treats a customer-service API failure: 45015/45047 → hold until the worker writes (never
+    a blind retry); unfollowed or unknown user → dead; network errors, time-outs, 5xx, other errcodes → retry
+    with back-off up to outbox.max_attempts."""
     if isinstance(error, WeChatClientException) and error.errcode is not None:
         code = int(error.errcode)
         if code in WINDOW_CLOSED:
@@ -114,8 +123,7 @@ def delivery_of(error: Exception) -> Delivery:
         return Delivery("retry", detail=f"errcode {code}")
     if isinstance(error, requests.ConnectionError | requests.ConnectTimeout):
         return Delivery("retry", detail=f"{type(error).__name__}: not sent")
-    if isinstance(error, requests.Timeout):
-        return Delivery("dead", detail="read timeout: may have been delivered, not retried")
+    # A read time-out may have delivered the message; retried all the same (twice is better than never).
     return Delivery("retry", detail=type(error).__name__)
 
 
@@ -141,6 +149,7 @@ class WechatChannel:
             api_base_url=settings.api_base_url,
         )
         self._late: set[asyncio.Future[tuple[Processed, bool]]] = set()
+        self.wall: Callable[[], float] = time.time  # real time for the timestamp window (tests may move it)
 
     def routes(self) -> Sequence[BaseRoute]:
         """GET (URL verification) and POST (messages) on /wechat."""
@@ -158,16 +167,15 @@ class WechatChannel:
             await asyncio.gather(*self._late, return_exceptions=True)
 
     def _check(self, request: Request) -> None:
+        """The query's `signature` (token, timestamp, nonce) and its timestamp within the window."""
         query = request.query_params
+        timestamp = query.get("timestamp", "")
         try:
-            check_signature(
-                self.settings.token,
-                query.get("signature", ""),
-                query.get("timestamp", ""),
-                query.get("nonce", ""),
-            )
+            check_signature(self.settings.token, query.get("signature", ""), timestamp, query.get("nonce", ""))
         except InvalidSignatureException as error:
             raise SignatureError("bad signature") from error
+        if not timestamp.isdigit() or abs(self.wall() - int(timestamp)) > self.settings.timestamp_window_seconds:
+            raise SignatureError("timestamp outside the window")
 
     async def verify(self, request: Request) -> Response:
         """URL verification: echo `echostr` when the signature is right."""
@@ -175,39 +183,59 @@ class WechatChannel:
         return PlainTextResponse(request.query_params.get("echostr", ""))
 
     async def receive(self, request: Request) -> Response:
-        """One message or event: answer passively in time, otherwise "success" and the outbox."""
+        """One message or event: answer passively in time, otherwise "success" and the outbox.
+
+        Refused (403): a bad signature, a timestamp outside the window, a plaintext request while an AES key
+        is configured, a known nonce and signature with another body (a replay). The same request again with
+        the same body is WeChat retrying: it goes on and the message's own dedup answers it.
+        """
         started = time.perf_counter()
         self._check(request)
         query = request.query_params
         body = await request.body()
-        safe_xml(body)
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
-        if encrypted:
-            if self.crypto is None:
-                raise BadPayload("encrypted message but no aes_key configured")
+        if self.crypto is not None and not encrypted:
+            raise SignatureError("plaintext message while an AES key is configured")
+        if encrypted and self.crypto is None:
+            raise BadPayload("encrypted message but no aes_key configured")
+        safe_xml(body)
+        await self.runtime.run_sync(self._not_replayed, query, body)
+        if self.crypto is not None:
             try:
                 body = self.crypto.decrypt_message(
                     body, query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", "")
                 ).encode()
             except InvalidSignatureException as error:
                 raise SignatureError("bad msg_signature") from error
-            except (WeChatException, KeyError, ValueError, TypeError) as error:
+            except (WeChatException, LookupError, ValueError, TypeError, UnicodeError, struct.error) as error:
                 raise BadPayload("cannot decrypt") from error
             safe_xml(body)
         try:
             msg = parse_message(body)
-        except (KeyError, ValueError, TypeError, AttributeError) as error:
+            inbound = to_inbound(msg, self.runtime.services.clock.now()) if msg is not None else None
+        except (LookupError, ValueError, TypeError, AttributeError, OverflowError) as error:
             raise BadPayload("not a WeChat message") from error
         if msg is None:
             raise BadPayload("empty message")
-        xml = await self._answer(msg, started)
-        if xml != SUCCESS and encrypted and self.crypto is not None:
+        xml = await self._answer(msg, inbound, started)
+        if xml != SUCCESS and self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
         return Response(xml, media_type="application/xml" if xml != SUCCESS else "text/plain")
 
-    async def _answer(self, msg: BaseMessage, started: float) -> str:
+    def _not_replayed(self, query: Mapping[str, str], body: bytes) -> None:
+        """Record the request's nonce, timestamp and signature in the shared replay store; refuse a replay."""
+        parts = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", ""))
+        seen = pipeline.remember_request(
+            self.runtime.services,
+            key="wechat:" + hashlib.sha256("|".join(parts).encode()).hexdigest(),
+            body_sha256=hashlib.sha256(body).hexdigest(),
+            keep=timedelta(seconds=2 * self.settings.timestamp_window_seconds),
+        )
+        if seen == "replay":
+            raise SignatureError("nonce and signature already used with another body")
+
+    async def _answer(self, msg: BaseMessage, inbound: Inbound | None, started: float) -> str:
         services = self.runtime.services
-        inbound = to_inbound(msg, services.clock.now())
         if inbound is None:
             if isinstance(msg, BaseEvent):
                 return SUCCESS

@@ -1,32 +1,27 @@
-"""Cases and tickets in the staff console: thin routes over intents.casework (what /status, /reply … call)."""
+"""Cases and tickets in the staff console: thin routes over the staff desk (intents/staff, what /status, /reply …
+call); a refusal becomes the console's message, a case or ticket that is not there a 404."""
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.console.web import Acted, Console, done, query, text
+from bot.console.web import Console, done, query, text
 from bot.masking import mask_personal
-from intents.casework import (
-    StaffDesk,
-    add_note,
-    change_status,
-    close_ticket,
-    find_cases,
-    find_staff,
-    mediator_name,
-    reply_to_ticket,
-    sees_personal,
-    status_label,
-)
+from intents.staff import cases as case_desk
+from intents.staff import tickets as ticket_desk
+from intents.staff.cases import mediator_name, sees_personal, status_label
+from intents.staff.desk import Desk, Refusal
 from storage import cases, tickets
 from storage.models import Case
 
 FILTERS = ("status", "urgent", "overdue", "mine")
+T = TypeVar("T")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,21 +29,33 @@ class NotFound(Exception):
     """The case or ticket named in the address does not exist."""
 
 
-def _filtered(desk: StaffDesk, staff_id: str, params: dict[str, str]) -> list[Case]:
-    return find_cases(
+def _filtered(desk: Desk, staff_id: str, params: dict[str, str]) -> list[Case]:
+    status = params["status"]
+    return case_desk.list_cases(
         desk,
-        status=params["status"] or None,
+        status=status if status in cases.STATUSES else None,  # the query string is input: anything else is all
+        open_only=status == "open",
         urgent=params["urgent"] == "1",
         overdue=params["overdue"] == "1",
         mine=staff_id if params["mine"] == "1" else None,
     )
 
 
-def _case_or_404(desk: StaffDesk, number: str) -> Case:
-    case = cases.get_case(session=desk.session, number=number)
-    if case is None:
-        raise NotFound(number)
-    return case
+def _case_or_404(desk: Desk, number: str) -> Case:
+    try:
+        return case_desk.find_case(desk, number=number)
+    except Refusal as refusal:
+        raise NotFound(number) from refusal
+
+
+def _found(work: Callable[[], T]) -> T:
+    """Run a desk action; a case or ticket that is not there is a 404."""
+    try:
+        return work()
+    except Refusal as refusal:
+        if refusal.key in ("staff_case_not_found", "staff_ticket_not_found"):
+            raise NotFound(refusal.key) from refusal
+        raise
 
 
 def _personal(case: Case, staff_id: str, value: str | None) -> str:
@@ -58,15 +65,15 @@ def _personal(case: Case, staff_id: str, value: str | None) -> str:
     return value if sees_personal(case, staff_id) else mask_personal(value)
 
 
-def case_rows(desk: StaffDesk, found: list[Case], staff_id: str) -> list[list[Any]]:
+def case_rows(desk: Desk, found: list[Case], staff_id: str) -> list[list[Any]]:
     """The export's rows: one a case, phones masked unless the reader is the case's mediator."""
     return [
         [
             case.number,
-            status_label(case.status, desk),
+            status_label(case.status, desk.say),
             "✓" if case.urgent else "",
             "✓" if case.overdue_at is not None else "",
-            mediator_name(case, desk),
+            mediator_name(case, desk.say, desk.policy.staff_names),
             case.employer_name or "",
             case.worker_name or "",
             _personal(case, staff_id, case.worker_phone),
@@ -103,24 +110,24 @@ def routes(console: Console) -> list[Route]:
         staff = await console.staff(request)
         params = dict(query(request, FILTERS))
 
-        def work(desk: StaffDesk) -> dict[str, Any]:
+        def work(desk: Desk) -> dict[str, Any]:
             found = _filtered(desk, staff.id, params)
             return {
                 "cases": [
                     {
                         "number": case.number,
-                        "status": status_label(case.status, desk),
+                        "status": status_label(case.status, desk.say),
                         "urgent": case.urgent,
                         "overdue": case.overdue_at is not None and case.status in cases.OPEN_STATUSES,
                         "employer": case.employer_name or "-",
                         "amount": case.amount_owed or 0,
                         "workers": case.workers_affected or 0,
-                        "mediator": mediator_name(case, desk),
+                        "mediator": mediator_name(case, desk.say, desk.policy.staff_names),
                         "opened": case.opened_at,
                     }
                     for case in found
                 ],
-                "statuses": [(code, status_label(code, desk)) for code in cases.STATUSES],
+                "statuses": [(code, status_label(code, desk.say)) for code in cases.STATUSES],
             }
 
         values = await console.read(work)
@@ -130,7 +137,7 @@ def routes(console: Console) -> list[Route]:
         staff = await console.staff(request)
         params = dict(query(request, FILTERS))
 
-        def work(desk: StaffDesk) -> bytes:
+        def work(desk: Desk) -> bytes:
             header = console.say("console_case_columns").split("，")
             return xlsx("cases", header, case_rows(desk, _filtered(desk, staff.id, params), staff.id))
 
@@ -143,7 +150,7 @@ def routes(console: Console) -> list[Route]:
         staff = await console.staff(request)
         number = request.path_params["number"]
 
-        def work(desk: StaffDesk) -> dict[str, Any]:
+        def work(desk: Desk) -> dict[str, Any]:
             case = _case_or_404(desk, number)
             history = [
                 {"at": event.at, "actor": event.actor, "kind": event.kind, "from": event.from_status,
@@ -152,15 +159,15 @@ def routes(console: Console) -> list[Route]:
             ]
             return {
                 "case": case,
-                "status": status_label(case.status, desk),
-                "mediator": mediator_name(case, desk),
+                "status": status_label(case.status, desk.say),
+                "mediator": mediator_name(case, desk.say, desk.policy.staff_names),
                 "phone": _personal(case, staff.id, case.worker_phone),
                 "description": case.description if sees_personal(case, staff.id) else mask_personal(case.description or ""),
                 "evidence": case.evidence if sees_personal(case, staff.id) else mask_personal(case.evidence or ""),
                 "unmasked": sees_personal(case, staff.id),
                 "history": history,
-                "labels": {code: status_label(code, desk) for code in cases.STATUSES},
-                "moves": [(code, status_label(code, desk)) for code in cases.TRANSITIONS[case.status]],
+                "labels": {code: status_label(code, desk.say) for code in cases.STATUSES},
+                "moves": [(code, status_label(code, desk.say)) for code in cases.TRANSITIONS[case.status]],
             }
 
         values = await console.read(work)
@@ -171,13 +178,12 @@ def routes(console: Console) -> list[Route]:
         form = await console.form(request, staff)
         number, status, note = request.path_params["number"], text(form, "status"), text(form, "note")
 
-        def work(desk: StaffDesk) -> Acted:
-            case = _case_or_404(desk, number)
-            return Acted(None, (change_status(case, status, note, staff.id, desk),))
+        def work(desk: Desk) -> case_desk.StatusChanged:
+            return _found(lambda: case_desk.change_status(desk, number=number, status=status, note=note))
 
         try:
             await console.act(staff, "case_status", number, work, detail=f"{status} {note}")
-        except cases.CaseError:
+        except Refusal:
             return done(f"/staff/cases/{number}", error="console_status_refused")
         return done(f"/staff/cases/{number}", "console_status_done")
 
@@ -186,15 +192,12 @@ def routes(console: Console) -> list[Route]:
         form = await console.form(request, staff)
         number, target = request.path_params["number"], text(form, "staff")
 
-        def work(desk: StaffDesk) -> str | None:
-            case = _case_or_404(desk, number)
-            member = find_staff(target, desk)
-            if member is not None:
-                cases.assign(session=desk.session, case=case, staff_id=member, actor=staff.id, now=desk.now)
-            return member
+        def work(desk: Desk) -> case_desk.Assigned:
+            return _found(lambda: case_desk.assign_case(desk, number=number, staff=target))
 
-        member = await console.act(staff, "case_assign", number, work, detail=target)
-        if member is None:
+        try:
+            await console.act(staff, "case_assign", number, work, detail=target)
+        except Refusal:
             return done(f"/staff/cases/{number}", error="console_unknown_staff")
         return done(f"/staff/cases/{number}", "console_assign_done")
 
@@ -205,7 +208,7 @@ def routes(console: Console) -> list[Route]:
         if not note:
             return done(f"/staff/cases/{number}")
         await console.act(
-            staff, "case_note", number, lambda desk: add_note(_case_or_404(desk, number), note, staff.id, desk)
+            staff, "case_note", number, lambda desk: _found(lambda: case_desk.add_note(desk, number=number, text=note))
         )
         return done(f"/staff/cases/{number}", "console_note_done")
 
@@ -213,7 +216,7 @@ def routes(console: Console) -> list[Route]:
         staff = await console.staff(request)
         show = request.query_params.get("show", "open")
 
-        def work(desk: StaffDesk) -> list[dict[str, Any]]:
+        def work(desk: Desk) -> list[dict[str, Any]]:
             found = tickets.list_tickets(session=desk.session, status=None if show == "all" else "open")
             rows = []
             for ticket in found:
@@ -230,7 +233,7 @@ def routes(console: Console) -> list[Route]:
         staff = await console.staff(request)
         number = request.path_params["number"]
 
-        def work(desk: StaffDesk) -> dict[str, Any]:
+        def work(desk: Desk) -> dict[str, Any]:
             ticket = tickets.get_ticket(session=desk.session, number=number)
             if ticket is None:
                 raise NotFound(number)
@@ -248,11 +251,8 @@ def routes(console: Console) -> list[Route]:
         if not message:
             return done(f"/staff/tickets/{number}")
 
-        def work(desk: StaffDesk) -> Acted:
-            ticket = tickets.get_ticket(session=desk.session, number=number)
-            if ticket is None:
-                raise NotFound(number)
-            return Acted(None, (reply_to_ticket(ticket, message, staff.id, desk),))
+        def work(desk: Desk) -> ticket_desk.TicketDone:
+            return _found(lambda: ticket_desk.reply_to_ticket(desk, number=number, text=message))
 
         await console.act(staff, "ticket_reply", number, work, detail=message)
         return done(f"/staff/tickets/{number}", "console_reply_done")
@@ -262,11 +262,8 @@ def routes(console: Console) -> list[Route]:
         await console.form(request, staff)
         number = request.path_params["number"]
 
-        def work(desk: StaffDesk) -> Acted:
-            ticket = tickets.get_ticket(session=desk.session, number=number)
-            if ticket is None:
-                raise NotFound(number)
-            return Acted(None, (close_ticket(ticket, desk),))
+        def work(desk: Desk) -> ticket_desk.TicketDone:
+            return _found(lambda: ticket_desk.close_ticket(desk, number=number))
 
         await console.act(staff, "ticket_close", number, work)
         return done("/staff/tickets", "console_ticket_closed")

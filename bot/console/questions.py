@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from bot.console.web import Console, done, lines, text
 from intents import IntentId
-from intents.casework import StaffDesk
 from intents.drafts import DraftRefused, approve, draft_entry, draft_phrasings, group_questions, reject
+from intents.staff.desk import Desk
 from storage import drafts
 
 LOOK_BACK = timedelta(days=60)
@@ -23,7 +23,7 @@ def routes(console: Console) -> list[Route]:
     """/questions (groups, drafts waiting for approval) and the posts that draft, approve and reject."""
     services = console.services
 
-    def overview(desk: StaffDesk) -> dict[str, Any]:
+    def overview(desk: Desk) -> dict[str, Any]:
         items = drafts.unanswered(session=desk.session, since=desk.now - LOOK_BACK)
         changes = drafts.changes(session=desk.session)
         return {

@@ -10,8 +10,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.console.web import Console
-from bot.routines import load_plan
-from intents.casework import StaffDesk, find_cases, mediator_name, status_label
+from intents.staff.cases import list_cases, mediator_name, status_label
+from intents.staff.desk import Desk
 from storage import cases, events, reminders, signups, staff_accounts, tickets
 
 SOON = timedelta(days=7)
@@ -19,10 +19,10 @@ SOON = timedelta(days=7)
 
 def routes(console: Console) -> list[Route]:
     """/ (today) and /audit."""
-    plan = load_plan(console.services.settings)
+    plan = console.services.plan
 
-    def today(desk: StaffDesk) -> dict[str, Any]:
-        open_cases = find_cases(desk, status="open")
+    def today(desk: Desk) -> dict[str, Any]:
+        open_cases = list_cases(desk, open_only=True)
         local = desk.local(desk.now)
         meetings = []
         for item in plan.upcoming(local.date(), 2):
@@ -40,10 +40,10 @@ def routes(console: Console) -> list[Route]:
             "tickets": [(tickets.ticket_number(ticket), ticket, desk.say(f"reason_{ticket.reason}"))
                         for ticket in tickets.list_tickets(session=desk.session, status="open")],
             "cases": [
-                {"number": case.number, "urgent": case.urgent, "status": status_label(case.status, desk),
+                {"number": case.number, "urgent": case.urgent, "status": status_label(case.status, desk.say),
                  "overdue": case.overdue_at is not None and case.status in cases.OPEN_STATUSES,
                  "new": case.status == cases.ACCEPTED and case.assigned_staff is None,
-                 "employer": case.employer_name or "-", "mediator": mediator_name(case, desk)}
+                 "employer": case.employer_name or "-", "mediator": mediator_name(case, desk.say, desk.policy.staff_names)}
                 for case in open_cases
                 if case.urgent or case.overdue_at is not None or case.assigned_staff is None
             ],

@@ -21,9 +21,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.app import Services
 from bot.console import auth
 from bot.masking import mask_personal
-from intents.casework import StaffDesk
 from intents.context import render
 from intents.outbox import write as write_outbox
+from intents.staff.desk import SYSTEM, Desk
 from intents.turn import OutboxItem
 from storage import session_scope, staff_accounts
 
@@ -127,17 +127,18 @@ class Console:
     # ---- doing and showing ----------------------------------------------------------------
 
     async def act(
-        self, staff: Staff, action: str, target: str, work: Callable[[StaffDesk], T], detail: str = ""
+        self, staff: Staff, action: str, target: str, work: Callable[[Desk], T], detail: str = ""
     ) -> T:
-        """Run `work` on a desk in one transaction with its audit line and the outbox rows it returns.
+        """Run `work` on the staff member's desk in one transaction with its audit line and any outbox rows.
 
-        `work` returns a value, or an `Acted` carrying the outbox rows to write; a refusal it raises rolls
-        everything back (the audit line too: nothing happened).
+        The desk functions write the outbox rows that tell workers themselves; `work` may also return an
+        `Acted` carrying more rows to write. A refusal it raises rolls everything back (the audit line too:
+        nothing happened).
         """
 
         def run() -> T:
             with session_scope(self.services.engine) as session:
-                desk = self.desk(session)
+                desk = self.desk(session, staff.id)
                 result = work(desk)
                 if isinstance(result, Acted):
                     write_outbox(session=session, items=result.outbox, now=desk.now)
@@ -147,16 +148,15 @@ class Console:
                 return result
 
         result = await run_in_threadpool(run)
-        if isinstance(result, Acted) and any(result.outbox):
-            self.wake_sender()
+        self.wake_sender()  # whatever the action wrote to the outbox goes out now
         return result
 
-    async def read(self, work: Callable[[StaffDesk], T]) -> T:
-        """Run a read-only `work` on a desk."""
+    async def read(self, work: Callable[[Desk], T]) -> T:
+        """Run a read-only `work` on a desk (the page has checked who is signed in)."""
 
         def run() -> T:
             with session_scope(self.services.engine) as session:
-                return work(self.desk(session))
+                return work(self.desk(session, SYSTEM))
 
         return await run_in_threadpool(run)
 
@@ -166,9 +166,18 @@ class Console:
             return ""
         return render(self.services.kb.reply(key), self.services.policy.facts, **values)
 
-    def desk(self, session: Any) -> StaffDesk:
-        """The staff desk of one transaction, with the knowledge as it stands now."""
-        return StaffDesk(session, self.services.kb, self.services.policy, self.services.clock.now())
+    def desk(self, session: Any, staff_id: str) -> Desk:
+        """The desk of one transaction for a signed-in staff member (SYSTEM: reading only), with the knowledge
+        as it stands now.
+
+        Raises:
+            Refusal: ("staff_only") `staff_id` is no longer a staff member in config.toml.
+        """
+        services = self.services
+        now = services.clock.now()
+        if staff_id == SYSTEM:
+            return Desk.for_operator(session=session, kb=services.kb, policy=services.policy, now=now, staff=SYSTEM)
+        return Desk.for_staff(session=session, kb=services.kb, policy=services.policy, now=now, staff=staff_id)
 
     def render(
         self, request: Request, template: str, staff: Staff | None, status_code: int = 200, **values: Any

@@ -228,7 +228,8 @@ class WageArrearsForm:
             workers_affected=facts.workers_affected,
         )
         recipients = policy.staff_ids if urgent else policy.on_duty(ctx.local_now())
-        outbox = tuple(OutboxItem("staff", staff, alert, "case_opened") for staff in recipients)
+        reason = "case_urgent" if urgent else "case_opened"
+        outbox = tuple(OutboxItem("staff", staff, alert, reason) for staff in recipients)
         text = ctx.say("case_opened", number=case.number, phone=facts.worker_phone)
         if urgent:
             text = f"{text}\n{ctx.say('case_opened_urgent')}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from intents.casework import mediator_name, status_label
 from intents.context import TurnContext
 from intents.forms import FORMS, start_form
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.skills.faq import answer_entry
+from intents.staff.cases import mediator_name, status_label
 from intents.turn import Button, OutboxItem, Reply, Turn
 from storage import cases, dialogue_state
 from storage.models import Case
@@ -90,9 +90,9 @@ class CaseStatusSkill:
             ctx.say(
                 "case_status_line",
                 number=case.number,
-                status=status_label(case.status, ctx),
+                status=status_label(case.status, ctx.say),
                 updated=case.updated_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                mediator=mediator_name(case, ctx),
+                mediator=mediator_name(case, ctx.say, ctx.policy.staff_names),
             )
             for case in own
         ]

@@ -1,5 +1,5 @@
-"""Events in chat: the list of open events, signup (through the signup form), cancel, "my signups", the
-event buttons and numbers, and staff's /events, /export and /close.
+"""Events in chat for workers: the list of open events, signup (through the signup form), cancel, "my signups",
+the event buttons and numbers. Staff's /events, /export and /close are at the staff desk (intents/staff).
 
 An event is found by what the worker calls it: its title, a part of the title, or an alias, compared on
 normalised text with synonyms applied ("相亲" finds the 联谊 event) and words that name no event left out
@@ -20,7 +20,7 @@ from intents.event_text import EventText
 from intents.forms.event_signup import begin_signup, refusal_text
 from intents.ids import IntentId
 from intents.matcher import Candidate
-from intents.normalize import clean, fold, normalize
+from intents.normalize import fold, normalize
 from intents.turn import Button, OutboxItem, Reply, Turn
 from storage import events, signups
 from storage.models import Event, Signup, User
@@ -259,7 +259,7 @@ class MySignupsSkill:
 def event_payload(value: str, ctx: TurnContext) -> Turn | None:
     """A tapped (or numbered) event button: "signup:<event id>" or "cancel:<event id>"."""
     action, _, raw_id = value.partition(":")
-    if not raw_id.isdigit():
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 9):  # a forged id must not overflow SQL
         return None
     event = events.get(session=ctx.session, event_id=int(raw_id))
     if event is None:
@@ -273,86 +273,3 @@ def event_payload(value: str, ctx: TurnContext) -> Turn | None:
             return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))
         return cancel_signup(signup, event, ctx)
     return None
-
-
-# ---- staff ----------------------------------------------------------------------------------------------
-
-
-EVENT_COMMANDS = frozenset({"events", "export", "close"})
-
-
-def event_staff_command(text: str, ctx: TurnContext) -> Turn | None:
-    """Staff's /events, /export KEY and /close KEY; None for anything else or anyone not on the staff list.
-
-    Staff are recognised by their chat account in config.toml ([[staff]] telegram / wechat / web), through
-    DialoguePolicy.staff_id — the same lookup the case commands use.
-    """
-    words = clean(text).split()
-    if not words or not words[0].startswith(("/", "／")):
-        return None
-    command = words[0][1:].lower()
-    if command not in EVENT_COMMANDS:
-        return None
-    if ctx.policy.staff_id(ctx.inbound.channel, ctx.inbound.user_id) is None:
-        return None
-    intent = IntentId.EVENT_LIST
-    if command == "events":
-        return Turn(Reply(staff_event_list(ctx), intent, 1.0))
-    if len(words) < 2:
-        return Turn(Reply(ctx.say("staff_event_help"), intent, 1.0))
-    event = events.by_key(session=ctx.session, key=words[1])
-    if event is None:
-        return Turn(Reply(ctx.say("staff_event_unknown", code=words[1]), intent, 1.0))
-    if command == "close":
-        events.close(session=ctx.session, event=event, now=ctx.now)
-        return Turn(Reply(ctx.say("staff_event_closed", title=event.title, taken=event.taken), intent, 1.0))
-    return Turn(Reply(staff_roster(event, ctx), intent, 1.0))
-
-
-def staff_event_list(ctx: TurnContext) -> str:
-    """Every event not over yet: key, title, time, places taken, waitlist, status."""
-    found = events.all_events(session=ctx.session, since=ctx.now)
-    if not found:
-        return ctx.say("staff_events_none")
-    waiting = signups.waitlist_counts(
-        session=ctx.session, event_ids=[event.id for event in found if event.id]
-    )
-    text = EventText(ctx.kb, ctx.policy)
-    lines = [ctx.say("staff_events_intro")]
-    for event in found:
-        lines.append(
-            ctx.say(
-                "staff_event_line",
-                code=event.key,
-                title=event.title,
-                when=text.when(event),
-                taken=event.taken,
-                capacity=event.capacity,
-                waiting=waiting.get(event.id or 0, 0),
-                status=ctx.say(f"event_status_{event.status}"),
-            )
-        )
-    return "\n".join(lines)
-
-
-def staff_roster(event: Event, ctx: TurnContext) -> str:
-    """The signup list of one event for staff: name, phone, unit, signup time, status."""
-    assert event.id is not None
-    rows = signups.roster(session=ctx.session, event_id=event.id)
-    if not rows:
-        return ctx.say("staff_export_empty", title=event.title)
-    unknown = ctx.say("unknown_value")
-    lines = [ctx.say("staff_export_header", title=event.title, count=len(rows))]
-    for number, (signup, user) in enumerate(rows, start=1):
-        lines.append(
-            ctx.say(
-                "staff_export_line",
-                number=number,
-                name=user.name or unknown,
-                phone=user.phone or unknown,
-                unit=user.work_unit or unknown,
-                at=signup.signed_up_at.astimezone(ctx.policy.timezone).strftime("%m-%d %H:%M"),
-                status=signup_status(signup, event, ctx),
-            )
-        )
-    return "\n".join(lines)

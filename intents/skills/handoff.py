@@ -16,17 +16,14 @@ WEEKDAY_NAMES = "一二三四五六日"
 
 
 def next_office_opening(ctx: TurnContext) -> datetime | None:
-    """When the office next opens, or None while it is open now (Monday to Friday, hours from config).
-
-    Public holidays and make-up working days come with the scheduler's working-day calendar (issue 6).
-    """
+    """When the office next opens, or None while it is open now: working days by the official calendar
+    (public holidays off, make-up working days on), hours from config."""
     local = ctx.local_now()
+    calendar = ctx.policy.calendar
     open_at, close_at = ctx.policy.office_open, ctx.policy.office_close
-    if local.weekday() < 5 and open_at <= local.time() < close_at:
+    if calendar.is_workday(local.date()) and open_at <= local.time() < close_at:
         return None
-    day = local.date() if local.time() < open_at else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
+    day = calendar.next_workday(local.date() if local.time() < open_at else local.date() + timedelta(days=1))
     return datetime.combine(day, open_at, tzinfo=ctx.policy.timezone)
 
 
@@ -53,7 +50,9 @@ class HandoffSkill:
         ticket, outbox = open_for_worker(ctx, "request")
         number = tickets.ticket_number(ticket)
         opening = next_office_opening(ctx)
-        if opening is None:
+        if not ctx.policy.can_alert(item.user_id for item in outbox):
+            text = ctx.say("handoff_ticket_unreached", ticket=number)
+        elif opening is None:
             text = ctx.say("handoff_ticket_office", ticket=number)
         else:
             text = ctx.say("handoff_ticket_after_hours", ticket=number, next_open=describe_opening(opening, ctx))

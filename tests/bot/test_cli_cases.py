@@ -56,7 +56,9 @@ def test_a_refused_move_is_one_clear_line(db: str, capsys: pytest.CaptureFixture
     assert status == 0
     status, _ = _run(["--db", db, "cases", "status", number, "mediating", "--note", "x"])
     assert status == 1
-    assert "it can move to: none" in capsys.readouterr().err
+    assert capsys.readouterr().err == f"{number} 已经是已结案，不能再改状态了。\n"
+    status, _ = _run(["--db", db, "cases", "status", "QX-20990101-001", "closed", "--note", "x"])
+    assert status == 1 and capsys.readouterr().err == "没有找到案件 QX-20990101-001。\n"
 
 
 def test_export_writes_every_case(db: str, tmp_path: Path) -> None:
@@ -75,6 +77,6 @@ def test_tickets_from_the_command_line(db: str) -> None:
     assert ticket["ticket"] == "T-001" and ticket["status"] == "open"
     assert _run(["--db", db, "tickets", "reply", "T-001", "明天上午给您回电话", "--by", "li"])[0] == 0
     _, thread = _run(["--db", db, "tickets", "show", "T-001"])
-    assert "li: 明天上午给您回电话" in thread
+    assert "李老师：明天上午给您回电话" in thread
     assert _run(["--db", db, "tickets", "close", "T-001"])[0] == 0
     assert _run(["--db", db, "tickets", "list", "--json"])[1] == ""

@@ -90,7 +90,7 @@ def _rows(db: str, model: type[Event] | type[Signup] | type[Outbox]) -> list[obj
 
 def test_import_then_list_as_json(db: str, events_file: Path) -> None:
     status, out = _run(["--db", db, "events", "import", str(events_file)])
-    assert status == 0 and "2 new" in out
+    assert status == 0 and "新增2个" in out
     status, out = _run(["--db", db, "events", "list", "--json"])
     rows = [json.loads(line) for line in out.splitlines()]
     assert [row["key"] for row in rows] == ["yoga", "walk"]
@@ -106,7 +106,7 @@ def test_importing_again_updates_by_key_and_keeps_signups(db: str, events_file: 
         EVENTS.replace("capacity = 1", "capacity = 2").replace("午间瑜伽（周二）", "午间瑜伽"), "utf-8"
     )
     status, out = _run(["--db", db, "events", "import", str(changed)])
-    assert status == 0 and "2 updated" in out and "1 moved up" in out
+    assert status == 0 and "更新2个" in out and "候补转正1人" in out
     _, listing = _run(["--db", db, "events", "list", "--json"])
     yoga = json.loads(listing.splitlines()[0])
     assert (yoga["title"], yoga["capacity"], yoga["taken"], yoga["waitlist"]) == ("午间瑜伽", 2, 2, 0)
@@ -138,7 +138,7 @@ def test_cancel_tells_everyone_signed_up(db: str, events_file: Path) -> None:
     _run(["--db", db, "events", "import", str(events_file)])
     _sign_up(db, "yoga", ["张三", "李四"])
     status, out = _run(["--db", db, "events", "cancel", "yoga", "--reason", "场地维修"])
-    assert status == 0 and "2 worker(s)" in out
+    assert status == 0 and "报名的2位职工会收到通知" in out
     told = [row for row in _rows(db, Outbox) if isinstance(row, Outbox) and row.reason == "event_cancelled"]
     assert sorted(row.recipient for row in told) == ["t0", "t1"]
     assert "场地维修" in told[0].text and "午间瑜伽（周二）" in told[0].text
@@ -160,8 +160,8 @@ def test_add_a_weekly_session_and_open_it_ahead(db: str) -> None:
             "--alias", "瑜伽", "--weekly", "--weeks", "1",
         ]
     )  # fmt: skip
-    assert status == 0 and "added" in out
-    assert _run(["--db", db, "events", "recur", "--weeks", "1"])[1].startswith("0 weekly")  # not yet due
+    assert status == 0 and "已添加" in out
+    assert _run(["--db", db, "events", "recur", "--weeks", "1"])[1] == "没有需要开放的每周场次。\n"  # not yet due
     rows = [row for row in _rows(db, Event) if isinstance(row, Event)]
     assert [row.key for row in rows] == ["yoga-tue"]
 

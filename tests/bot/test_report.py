@@ -5,7 +5,8 @@ from pathlib import Path
 
 from bot.app import Services
 from bot.cli import main
-from bot.report import build_report, group_questions, render_chart, render_markdown, render_pack
+from bot.report import build_report, group_questions, render_chart
+from intents.staff.report import render_markdown, render_pack
 from tests.support.clock import SHANGHAI, FixedClock
 from tests.support.conversation import Conversation
 

@@ -13,11 +13,12 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from bot.app import Services
-from bot.calendar import WorkdayCalendar
 from bot.config import Settings
-from bot.routines import Plan, load_plan
-from bot.scheduler import AdvisoryLock, Scheduler
+from bot.leader import AdvisoryLock
+from bot.scheduler import Scheduler
 from intents import Matcher
+from intents.staff.routines import Plan
+from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase
 from storage import make_engine, session_scope
 from storage.cases import CaseFacts, open_case
@@ -175,9 +176,8 @@ def test_overdue_cases_are_flagged_once(services: Services, clock: FixedClock) -
             session=session, user_id=user.id, facts=facts, urgent=False, local_day=opened.date(), now=opened
         )
     scheduler = Scheduler(services)
-    first = scheduler.flag_overdue_cases()
-    assert first != "0 overdue message(s)"
-    assert scheduler.flag_overdue_cases() == "0 overdue message(s)"
+    assert scheduler.flag_overdue_cases() == "1 case(s) flagged overdue"
+    assert scheduler.flag_overdue_cases() == "0 case(s) flagged overdue"
     assert {row.channel for row in _rows(services, "case_overdue")} == {"staff", "web"}
 
 
@@ -212,7 +212,7 @@ class _KnownUntil2026(WorkdayCalendar):
 def test_staff_are_warned_in_december_when_next_years_calendar_is_missing(
     services: Services, clock: FixedClock
 ) -> None:
-    plan = load_plan(services.settings)
+    plan = services.plan
     scheduler = Scheduler(services, plan=Plan(plan.routines, _KnownUntil2026(), plan.tz))
     assert scheduler.check_calendar() == "calendar complete"  # November
     clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=SHANGHAI))
@@ -344,5 +344,5 @@ def test_standby_takes_over_when_the_leaders_connection_dies(
 
 
 def test_reminder_dates_come_from_the_plan(services: Services) -> None:
-    plan = load_plan(services.settings)
+    plan = services.plan
     assert plan.upcoming(date(2026, 12, 1), 1)[0].key == "morning_meeting"

@@ -79,22 +79,6 @@ def test_a_staff_row_goes_to_the_staff_members_telegram(services: Services) -> N
     assert unreachable.status == "pending" and "no reachable account" in (unreachable.last_error or "")
 
 
-def test_a_staff_member_on_web_chat_sees_it_on_their_next_turn(services: Services) -> None:
-    services = with_settings(
-        services, staff=[StaffMember(id="wang", name="王老师", web="visitor-wang-123456")]
-    )
-    from bot.channels.web import WebChannel
-    from bot.server import create_app
-
-    app = create_app(services)
-    channels = app.state.channels
-    assert any(isinstance(channel, WebChannel) for channel in channels)
-    _enqueue(services, "staff", "wang", "请回复职工")
-    _round(services, channels)
-    (row,) = _rows(services)
-    assert (row.channel, row.recipient, row.status) == ("web", "visitor-wang-123456", "pending")
-
-
 def test_failures_back_off_then_give_up(services: Services) -> None:
     channel = RecordingChannel([Delivery("retry", detail="network")] * 20)
     _enqueue(services, "telegram", "5001")

@@ -76,3 +76,45 @@ def test_injury_level_question_explains_the_assessment(worker: Conversation) -> 
 def test_award_not_paid_points_to_enforcement(worker: Conversation) -> None:
     reply = worker.say("仲裁判我们赢了，可公司到现在还是一分钱不给，怎么办")
     assert "申请执行" in reply.text or "强制执行" in reply.text
+
+
+def test_a_phone_number_mentioned_in_a_story_does_not_get_the_contact_card(worker: Conversation) -> None:
+    # 电话 matches the contact entry weakly; a worker telling what happened wants the labour answer.
+    reply = worker.say("工地老板一直拖着工钱不发，打他电话也不接，我们五个人三个月没拿到钱了怎么办")
+    assert reply.intent in (IntentId.WAGE_ARREARS, IntentId.LABOR_LAW)
+    assert "{station_phone}" not in reply.text
+    assert "全天在线" not in reply.text
+
+
+def test_a_greeting_in_front_of_a_question_answers_the_question(worker: Conversation) -> None:
+    reply = worker.say("你好，请问一下，我在厂里上班把手压断了，这个能算工伤吗")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "工伤" in reply.text
+
+
+def test_a_run_on_injury_story_without_punctuation_is_understood(worker: Conversation) -> None:
+    reply = worker.say("我去年冬天在县城一个搅拌站开铲车倒车时从车上摔下来把腰椎摔骨折了现在想知道怎样申请工伤认定")
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "工伤认定" in reply.text
+
+
+def test_a_second_topic_comes_as_a_button_and_answers_when_tapped(worker: Conversation) -> None:
+    reply = worker.say("公司倒闭了，我还在哺乳期，能拿到经济补偿吗")
+    assert reply.answered and reply.intent == IntentId.LABOR_LAW
+    assert "经济补偿" in reply.text  # the main topic: what is asked
+    others = [button for button in reply.buttons if button.payload.startswith("faq:")]
+    assert others, "the close second topic is offered beside the answer"
+    second = worker.tap(others[0].label)
+    assert second.answered and "哺乳" in second.text
+
+
+def test_a_spouse_reporting_a_work_injury_is_labour_law(worker: Conversation) -> None:
+    reply = worker.say("我老公在厂里干活被机器轧伤了手，厂里不给报工伤，该怎么办")
+    assert reply.intent == IntentId.LABOR_LAW
+    assert "12348" not in reply.text
+
+
+def test_a_court_freezing_a_debtors_account_is_not_labour_law(worker: Conversation) -> None:
+    reply = worker.say("对方欠我的钱法院已经判了，现在冻结了他的银行卡，钱什么时候能到我手里")
+    assert reply.intent == IntentId.OUT_OF_SCOPE
+    assert "12348" in reply.text

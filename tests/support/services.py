@@ -15,4 +15,5 @@ def with_settings(services: Services, **sections: object) -> Services:
         knowledge=services.knowledge,
         policy=services.policy,
         clock=services.clock,
+        plan=services.plan,
     )

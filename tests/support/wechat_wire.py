@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import secrets
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -62,9 +63,12 @@ class Signed:
     body: bytes
 
 
-def plaintext(xml: str, *, token: str = TOKEN, nonce: str = "nonce123") -> Signed:
-    """明文模式: the XML as it is, `signature` over token, timestamp and nonce."""
-    timestamp = str(int(time.time()))
+def plaintext(
+    xml: str, *, token: str = TOKEN, nonce: str | None = None, timestamp: int | None = None
+) -> Signed:
+    """明文模式: the XML as it is, `signature` over token, timestamp and nonce (a fresh nonce unless given)."""
+    nonce = nonce or secrets.token_hex(8)
+    timestamp = str(timestamp if timestamp is not None else int(time.time()))
     query = {
         "signature": sign(token, timestamp, nonce),
         "timestamp": timestamp,
@@ -74,12 +78,24 @@ def plaintext(xml: str, *, token: str = TOKEN, nonce: str = "nonce123") -> Signe
     return Signed(urlencode(query), xml.encode())
 
 
-def encrypted(xml: str, *, compatible: bool = False, nonce: str = "nonce456") -> Signed:
-    """安全模式 (or 兼容模式 with the plaintext fields beside the ciphertext): encrypt_type=aes, msg_signature."""
-    timestamp = str(int(time.time()))
-    key = WeChatCrypto(TOKEN, AES_KEY, APPID).key
-    cipher = PrpCrypto(key).encrypt(xml, APPID)
-    cipher = cipher.decode() if isinstance(cipher, bytes) else cipher
+def encrypted(
+    xml: str,
+    *,
+    compatible: bool = False,
+    nonce: str | None = None,
+    timestamp: int | None = None,
+    cipher: str | None = None,
+) -> Signed:
+    """安全模式 (or 兼容模式 with the plaintext fields beside the ciphertext): encrypt_type=aes, msg_signature.
+
+    `cipher` replaces the real ciphertext (signed all the same), to test what is not one.
+    """
+    nonce = nonce or secrets.token_hex(8)
+    timestamp_text = str(timestamp if timestamp is not None else int(time.time()))
+    if cipher is None:
+        key = WeChatCrypto(TOKEN, AES_KEY, APPID).key
+        made = PrpCrypto(key).encrypt(xml, APPID)
+        cipher = made.decode() if isinstance(made, bytes) else made
     inner = (
         xml[len("<xml>") : -len("</xml>")]
         if compatible
@@ -87,12 +103,12 @@ def encrypted(xml: str, *, compatible: bool = False, nonce: str = "nonce456") ->
     )
     body = f"<xml>{inner}<Encrypt><![CDATA[{cipher}]]></Encrypt></xml>"
     query = {
-        "signature": sign(TOKEN, timestamp, nonce),
-        "timestamp": timestamp,
+        "signature": sign(TOKEN, timestamp_text, nonce),
+        "timestamp": timestamp_text,
         "nonce": nonce,
         "openid": "x",
         "encrypt_type": "aes",
-        "msg_signature": sign(TOKEN, timestamp, nonce, cipher),
+        "msg_signature": sign(TOKEN, timestamp_text, nonce, cipher),
     }
     return Signed(urlencode(query), body.encode())
 

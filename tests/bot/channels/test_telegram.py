@@ -2,29 +2,25 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import httpx
-import pytest
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot.app import Services
 from bot.channels import Runtime
 from bot.channels.telegram import SECRET_HEADER, TelegramChannel, delivery_of, to_inbound, to_markup
-from bot.config import TelegramSettings
 from bot.metrics import Metrics
 from bot.server import create_app
 from intents import Button, IntentId, Reply
+from tests.bot.channels.conftest import SECRET
 from tests.support.clock import SHANGHAI
 from tests.support.fake_bot_api import BOT_TOKEN, FakeBotApi
 from tests.support.live_server import LiveServer
-from tests.support.services import with_settings
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=SHANGHAI)
-SECRET = "webhook-secret_1"
 BOT = Bot(BOT_TOKEN)
 
 
@@ -105,21 +101,6 @@ def test_flood_control_retries_after_what_telegram_said_and_a_block_is_final() -
 
 
 # --- over loopback HTTP, with a stand-in Bot API server ---------------------------------------------------
-
-
-@pytest.fixture
-def bot_api() -> Iterator[tuple[FakeBotApi, str]]:
-    api = FakeBotApi()
-    with LiveServer(api.app) as server:
-        yield api, api.base_url(server.url)
-
-
-@pytest.fixture
-def telegram_services(services: Services, bot_api: tuple[FakeBotApi, str]) -> Services:
-    settings = TelegramSettings(
-        token=BOT_TOKEN, secret=SECRET, webhook_url="https://bot.example.org/telegram", base_url=bot_api[1]
-    )
-    return with_settings(services, telegram=settings)
 
 
 def _hook(url: str, update: dict[str, Any], secret: str = SECRET) -> httpx.Response:

@@ -53,7 +53,7 @@ def test_a_visitor_is_known_by_cookie_across_turns(services: Services) -> None:
     with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
         page = client.get("/")
         first = client.post("/api/chat", json={"text": "", "kind": "subscribe"})
-        visitor = client.cookies[COOKIE]
+        visitor = client.cookies[COOKIE].rpartition(".")[0]
         second = client.post("/api/chat", json={"text": "我要转人工"})
     assert page.status_code == 200 and "text/html" in page.headers["content-type"]
     assert first.json()["intent"] == "greeting" and len(first.json()["buttons"]) >= 3
@@ -85,7 +85,7 @@ def test_a_button_tap_sends_its_payload(services: Services) -> None:
 def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: Services) -> None:
     with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
         client.post("/api/chat", json={"text": "你好"})
-        visitor = client.cookies[COOKIE]
+        visitor = client.cookies[COOKIE].rpartition(".")[0]
         with session_scope(services.engine) as session:
             outbox.enqueue(
                 session=session,
@@ -108,3 +108,48 @@ def test_a_malformed_body_gets_400_without_a_traceback(services: Services) -> No
         )
     assert response.status_code == 400
     assert response.json() == {"error": "BadPayload"}
+
+
+def test_the_server_issues_a_signed_httponly_cookie_and_ignores_values_it_did_not_issue(
+    services: Services,
+) -> None:
+    with LiveServer(create_app(services)) as server:
+        with httpx.Client(base_url=server.url) as honest:
+            first = honest.post("/api/chat", json={"text": "你好"})
+            issued = honest.cookies[COOKIE]
+        victim = issued.rpartition(".")[0]
+        with session_scope(services.engine) as session:
+            outbox.enqueue(
+                session=session,
+                channel="web",
+                recipient=victim,
+                text="您的案件有进展了",
+                reason="case_update",
+                now=services.clock.now(),
+            )
+        forged_values = [victim, f"{victim}.forged-signature", "staff-wang-visitor-id-123456"]
+        answers = []
+        for value in forged_values:
+            with httpx.Client(base_url=server.url, cookies={COOKIE: value}) as attacker:
+                answers.append(attacker.post("/api/chat", json={"text": "你好"}))
+        with httpx.Client(base_url=server.url, cookies={COOKIE: issued}) as back:
+            mine = back.post("/api/chat", json={"text": "你好"})
+    header = first.headers["set-cookie"].lower()
+    assert "httponly" in header and "samesite=lax" in header
+    for answer in answers:
+        assert answer.json()["notices"] == []  # the victim's message is not shown to a forged cookie
+        assert answer.cookies[COOKIE] != issued  # a fresh identity is issued instead
+    assert mine.json()["notices"] == ["您的案件有进展了"]
+    assert COOKIE not in mine.cookies
+
+
+def test_a_cookie_stays_valid_across_a_restart(services: Services) -> None:
+    with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
+        client.post("/api/chat", json={"text": "你好"})
+        issued = client.cookies[COOKIE]
+    with (
+        LiveServer(create_app(services)) as server,
+        httpx.Client(base_url=server.url, cookies={COOKIE: issued}) as client,
+    ):
+        again = client.post("/api/chat", json={"text": "你好"})
+    assert COOKIE not in again.cookies  # recognised: the key is kept in the database

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
@@ -17,7 +16,7 @@ from bot import pipeline
 from bot.app import Services
 from bot.channels import BadPayload
 from bot.channels.wechat import delivery_of, message_key, render, safe_xml, to_inbound
-from bot.config import ServerSettings, WechatSettings
+from bot.config import ServerSettings
 from bot.server import create_app
 from intents import Button, IntentId, Reply
 from knowledge import KnowledgeBase
@@ -97,25 +96,6 @@ def test_window_closed_holds_and_a_gone_user_is_dead() -> None:
 # --- over loopback HTTP -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def wechat_api() -> Iterator[tuple[FakeWechatApi, str]]:
-    api = FakeWechatApi()
-    with LiveServer(api.app) as server:
-        yield api, f"{server.url}/cgi-bin/"
-
-
-@pytest.fixture
-def wechat_services(services: Services, wechat_api: tuple[FakeWechatApi, str]) -> Services:
-    settings = WechatSettings(
-        token=wire.TOKEN,
-        appid=wire.APPID,
-        secret=wire.SECRET,
-        aes_key=wire.AES_KEY,
-        api_base_url=wechat_api[1],
-    )
-    return with_settings(services, wechat=settings)
-
-
 def _post(url: str, signed: wire.Signed) -> httpx.Response:
     return httpx.post(f"{url}/wechat?{signed.query}", content=signed.body, timeout=15)
 
@@ -146,8 +126,8 @@ def test_plaintext_message_gets_a_passive_answer(wechat_services: Services) -> N
 
 
 @pytest.mark.parametrize("compatible", [False, True])
-def test_safe_and_compatible_modes_decrypt_and_encrypt(wechat_services: Services, compatible: bool) -> None:
-    with LiveServer(create_app(wechat_services)) as server:
+def test_safe_and_compatible_modes_decrypt_and_encrypt(safe_services: Services, compatible: bool) -> None:
+    with LiveServer(create_app(safe_services)) as server:
         response = _post(
             server.url, wire.encrypted(wire.text_xml("o-aes", "怎么加入工会"), compatible=compatible)
         )
@@ -156,10 +136,10 @@ def test_safe_and_compatible_modes_decrypt_and_encrypt(wechat_services: Services
     assert plain["ToUserName"] == "o-aes" and "工会" in plain["Content"]
 
 
-def test_a_forged_msg_signature_is_refused(wechat_services: Services) -> None:
+def test_a_forged_msg_signature_is_refused(safe_services: Services) -> None:
     signed = wire.encrypted(wire.text_xml("o-aes", "你好"))
     forged = wire.Signed(signed.query.replace("msg_signature=", "msg_signature=0"), signed.body)
-    with LiveServer(create_app(wechat_services)) as server:
+    with LiveServer(create_app(safe_services)) as server:
         assert _post(server.url, forged).status_code == 403
 
 

@@ -126,5 +126,7 @@ def test_form_state_survives_a_new_process(services: Services, kb: Any, matcher:
     worker = Conversation(services, "f6")
     worker.say("老板拖欠工资不给")
     # A second Services over the same database stands in for another process serving the next turn.
-    other = Services(services.settings, services.engine, LiveKnowledge(kb, matcher), services.policy, services.clock)
+    other = Services(
+        services.settings, services.engine, LiveKnowledge(kb, matcher), services.policy, services.clock, services.plan
+    )
     assert Conversation(other, "f6").say("3000").text == "留个手机号？"

@@ -145,9 +145,9 @@ def test_a_collective_case_is_urgent_and_alerts_every_staff_member(any_services:
     assert "优先处理" in done.text
     [case] = _cases(any_services)
     assert case.urgent and case.workers_affected == 20
-    alerted = sorted(row.recipient for row in _outbox(any_services, "case_opened"))
+    alerted = sorted(row.recipient for row in _outbox(any_services, "case_urgent"))
     assert alerted == sorted(member.id for member in any_services.settings.staff)
-    assert all("紧急" in row.text for row in _outbox(any_services, "case_opened"))
+    assert all("紧急" in row.text for row in _outbox(any_services, "case_urgent"))
 
 
 def test_two_confirmations_at_the_same_moment_open_one_case(any_services: Services) -> None:

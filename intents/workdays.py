@@ -8,20 +8,16 @@ year the calendar falls back to Monday–Friday, corrected by the override file 
     holidays = [2027-01-01]          # days off that fall on a weekday
 
 The override file also wins over the package, so staff can correct a day without waiting for an upgrade.
-Pure: no scheduler, no database; `WorkdayCalendar.is_workday` is all the rules need.
+Pure: no scheduler, no database, no file (bot/app.py reads the override file and builds the calendar once);
+`WorkdayCalendar.is_workday` is all the routines and the hand-off's "next working morning" need.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 
 import chinese_calendar
-
-from bot.errors import ConfigError
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,40 +65,8 @@ class WorkdayCalendar:
         """True when `year` is known: from the package, or because staff entered days of it in the override file."""
         return self.official(year) or any(day.year == year for day in self.workdays | self.holidays)
 
-
-def _dates(values: object, path: Path, key: str) -> Iterable[date]:
-    if not isinstance(values, list):
-        raise ConfigError(f"{path}: {key} must be a list of dates like 2027-02-20")
-    for value in values:
-        if isinstance(value, date):
-            yield value
-        elif isinstance(value, str):
-            try:
-                yield date.fromisoformat(value)
-            except ValueError as error:
-                raise ConfigError(f"{path}: {key}: {value!r} is not a date like 2027-02-20") from error
-        else:
-            raise ConfigError(f"{path}: {key}: {value!r} is not a date like 2027-02-20")
-
-
-def load_calendar(path: Path | None) -> WorkdayCalendar:
-    """The calendar with the override file at `path`; a missing file means no overrides.
-
-    Raises:
-        ConfigError: the file is not valid TOML or a date is malformed; the message names file and key.
-    """
-    if path is None or not path.is_file():
-        return WorkdayCalendar()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"cannot read workday overrides {path}: {error}") from error
-    unknown = sorted(set(data) - {"workdays", "holidays"})
-    if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; use workdays and holidays")
-    workdays = frozenset(_dates(data.get("workdays", []), path, "workdays"))
-    holidays = frozenset(_dates(data.get("holidays", []), path, "holidays"))
-    both = sorted(workdays & holidays)
-    if both:
-        raise ConfigError(f"{path}: {both[0].isoformat()} is in both workdays and holidays")
-    return WorkdayCalendar(workdays, holidays)
+    def next_workday(self, day: date) -> date:
+        """`day` itself when it is a working day, else the first working day after it."""
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+        return day

@@ -10,6 +10,7 @@ A rule is one of:
     yearly:last_workday        the last working day of December (the year-end enlarged committee meeting)
 
 Pure: everything is computed from the rule, a WorkdayCalendar and the time zone; no scheduler, no database.
+bot/app.py builds the Plan once from config.toml (bot/plan.py reads it).
 """
 
 from __future__ import annotations
@@ -17,13 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.calendar import WorkdayCalendar, load_calendar
-
-if TYPE_CHECKING:
-    from bot.config import RoutineSettings, Settings
+from intents.workdays import WorkdayCalendar
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MONTHLY_DEADLINE_DAY = 5  # the monthly meeting is held "before the 5th"; later than that needs a reason
@@ -91,7 +88,7 @@ def parse_rule(text: str, routine: str = "?") -> Rule:
 
 @dataclass(frozen=True, slots=True)
 class Routine:
-    """A recurring meeting as config.toml describes it, with its rule parsed and attendees resolved."""
+    """A recurring meeting as config.toml describes it, with its rule parsed and attendees resolved (staff ids)."""
 
     key: str
     title: str
@@ -102,23 +99,6 @@ class Routine:
     remind_before: timedelta
     repeat_after: timedelta | None = None  # repeat an unacknowledged reminder once, this long after it
     with_figures: bool = False  # the reminder carries last month's figures (the monthly meeting)
-
-    @classmethod
-    def from_settings(cls, item: RoutineSettings, staff_ids: Sequence[str]) -> Routine:
-        """A routine from its settings; attendees ["all"] means every staff member."""
-        attendees = tuple(staff_ids) if "all" in item.attendees else tuple(item.attendees)
-        repeat = timedelta(minutes=item.repeat_after_minutes) if item.repeat_after_minutes else None
-        return cls(
-            key=item.key,
-            title=item.title,
-            rule=parse_rule(item.rule, item.key),
-            at=item.time,
-            place=item.place,
-            attendees=attendees,
-            remind_before=timedelta(minutes=item.remind_before_minutes),
-            repeat_after=repeat,
-            with_figures=item.with_figures,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,19 +185,3 @@ class Plan:
     def routine(self, key: str) -> Routine | None:
         """The routine with this key, if it is still configured."""
         return next((routine for routine in self.routines if routine.key == key), None)
-
-
-def load_plan(settings: Settings) -> Plan:
-    """The routines of config.toml and the calendar with the staff's override file.
-
-    Raises:
-        ConfigError: the override file is unreadable or malformed.
-    """
-    staff_ids = [member.id for member in settings.staff]
-    overrides = settings.scheduler.workday_overrides
-    path = overrides if overrides.is_absolute() else settings.base_dir / overrides
-    return Plan(
-        routines=tuple(Routine.from_settings(item, staff_ids) for item in settings.routines),
-        calendar=load_calendar(path),
-        tz=settings.tz,
-    )

@@ -1,50 +1,19 @@
-"""Staff working cases and tickets from chat, and workers hearing about it; non-staff are refused."""
+"""Staff working cases and tickets with chat commands, and workers hearing about it; non-staff are refused."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
-from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import select
 
 from bot.app import Services
 from intents import IntentId
-from intents.casework import StaffDesk, flag_overdue
-from storage import session_scope
-from storage.models import Case, Outbox
-from tests.intents.forms.test_wage_arrears import ANSWERS
-from tests.support.clock import SHANGHAI
+from tests.intents.staff.conftest import open_case, outbox_to
 from tests.support.conversation import Conversation
 
 
-@pytest.fixture
-def staffed(any_services: Services) -> Services:
-    """王老师 and 李老师 reachable on Telegram as 9001 and 9002."""
-    accounts = {("telegram", "9001"): "wang", ("telegram", "9002"): "li"}
-    return replace(any_services, policy=replace(any_services.policy, staff_accounts=accounts))
-
-
-def _open_case(services: Services, user: str = "zhang") -> tuple[Conversation, str]:
-    worker = Conversation(services, user)
-    worker.say("我要申请欠薪调解")
-    for answer in ANSWERS:
-        worker.say(answer)
-    worker.say("确认")
-    with session_scope(services.engine) as session:
-        number = session.exec(select(Case.number)).first()
-    assert number is not None
-    return worker, number
-
-
-def _outbox_to(services: Services, recipient: str) -> list[Outbox]:
-    with session_scope(services.engine) as session:
-        return list(session.exec(select(Outbox).where(Outbox.recipient == recipient)).all())
-
-
 def test_a_status_change_reaches_the_worker(staffed: Services) -> None:
-    worker, number = _open_case(staffed)
+    worker, number = open_case(staffed)
     li = Conversation(staffed, "9002", channel="telegram")
     listing = li.say("/cases")
     assert number in listing.text and "已受理" in listing.text
@@ -52,7 +21,7 @@ def test_a_status_change_reaches_the_worker(staffed: Services) -> None:
     assert "交给李老师" in li.say(f"/assign {number} 李老师").text
     done = li.say(f"/status {number} 调解中 已约老板周五面谈")
     assert "调解中" in done.text
-    [update] = [row for row in _outbox_to(staffed, "zhang") if row.reason == "case_update"]
+    [update] = [row for row in outbox_to(staffed, "zhang") if row.reason == "case_update"]
     assert number in update.text and "调解中" in update.text and "周五面谈" in update.text
     status = worker.say("我的案子到哪一步了")
     assert status.intent == IntentId.CASE_STATUS
@@ -60,7 +29,7 @@ def test_a_status_change_reaches_the_worker(staffed: Services) -> None:
 
 
 def test_a_move_the_status_does_not_allow_is_refused(staffed: Services) -> None:
-    _worker, number = _open_case(staffed)
+    _worker, number = open_case(staffed)
     li = Conversation(staffed, "9002", channel="telegram")
     li.say(f"/status {number} 调解中")
     refused = li.say(f"/status {number} 已转仲裁")
@@ -68,7 +37,7 @@ def test_a_move_the_status_does_not_allow_is_refused(staffed: Services) -> None:
 
 
 def test_a_worker_sees_only_their_own_cases(staffed: Services) -> None:
-    _open_case(staffed, "zhang")
+    open_case(staffed, "zhang")
     other = Conversation(staffed, "wang-worker").say("查一下我的案子进度")
     assert "QX-" not in other.text
 
@@ -76,7 +45,7 @@ def test_a_worker_sees_only_their_own_cases(staffed: Services) -> None:
 def test_a_non_staff_user_is_refused_and_the_attempt_logged(
     staffed: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
-    _open_case(staffed)
+    open_case(staffed)
     stranger = Conversation(staffed, "1234", channel="telegram")
     with caplog.at_level(logging.WARNING):
         reply = stranger.say("/cases")
@@ -90,18 +59,18 @@ def test_handoff_opens_a_ticket_and_a_staff_reply_reaches_the_worker(staffed: Se
     worker.say("加班费怎么算")
     reply = worker.say("转人工")
     assert reply.intent == IntentId.HANDOFF and "T-001" in reply.text
-    alerts = [row for row in _outbox_to(staffed, "li") if row.reason == "ticket_alert"]
+    alerts = [row for row in outbox_to(staffed, "li") if row.reason == "ticket_alert"]
     assert len(alerts) == 1 and "加班费怎么算" in alerts[0].text  # the recent conversation comes along
     follow = worker.say("我在朝阳区上班")
     assert follow.text  # the bot still answers
-    assert any("朝阳区" in row.text for row in _outbox_to(staffed, "li") if row.reason == "ticket_followup")
+    assert any("朝阳区" in row.text for row in outbox_to(staffed, "li") if row.reason == "ticket_followup")
     li = Conversation(staffed, "9002", channel="telegram")
     assert "T-001" in li.say("/tickets").text
     assert "已回复" in li.say("/reply T-001 您好，加班费按平时工资的1.5倍算").text
-    [answer] = [row for row in _outbox_to(staffed, "asker") if row.reason == "ticket_reply"]
+    [answer] = [row for row in outbox_to(staffed, "asker") if row.reason == "ticket_reply"]
     assert "李老师" in answer.text and "1.5倍" in answer.text
     li.say("/done T-001")
-    assert any(row.reason == "ticket_closed" for row in _outbox_to(staffed, "asker"))
+    assert any(row.reason == "ticket_closed" for row in outbox_to(staffed, "asker"))
 
 
 def test_two_misunderstandings_in_a_row_hand_over_to_a_person(staffed: Services) -> None:
@@ -112,29 +81,8 @@ def test_two_misunderstandings_in_a_row_hand_over_to_a_person(staffed: Services)
     assert "T-001" in second.text and "转给工作人员" in second.text
 
 
-def test_a_case_without_agreement_after_fifteen_days_is_flagged_once(staffed: Services) -> None:
-    worker, number = _open_case(staffed)
-    later = staffed.clock.now() + timedelta(days=15, minutes=1)
-    with session_scope(staffed.engine) as session:
-        desk = StaffDesk(session, staffed.kb, staffed.policy, later)
-        first = flag_overdue(desk)
-    with session_scope(staffed.engine) as session:
-        again = flag_overdue(StaffDesk(session, staffed.kb, staffed.policy, later + timedelta(days=1)))
-    assert again == []
-    to_worker = [item for item in first if item.user_id == worker.user]
-    assert len(to_worker) == 1 and "仲裁" in to_worker[0].text and "一年" in to_worker[0].text
-    assert any(item.channel == "staff" and number in item.text for item in first)
-
-
-def test_a_case_is_not_overdue_before_fifteen_days(staffed: Services) -> None:
-    _open_case(staffed)
-    with session_scope(staffed.engine) as session:
-        desk = StaffDesk(session, staffed.kb, staffed.policy, datetime(2026, 12, 9, 10, 0, tzinfo=SHANGHAI))
-        assert flag_overdue(desk) == []
-
-
 def test_a_worker_adds_information_and_withdraws(staffed: Services) -> None:
-    worker, number = _open_case(staffed)
+    worker, number = open_case(staffed)
     assert number in worker.say("补充案件材料").text
     assert "已经补充" in worker.say("找到了去年的工资条").text
     li = Conversation(staffed, "9002", channel="telegram")

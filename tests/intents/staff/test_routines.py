@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import WorkdayCalendar
 from bot.config import Settings
 from bot.errors import ConfigError
-from bot.routines import Routine, RuleError, load_plan, occurrences, parse_rule
+from bot.plan import routine_plan, workday_calendar
+from intents.staff.routines import Routine, RuleError, occurrences, parse_rule
+from intents.workdays import WorkdayCalendar
 from tests.support.clock import SHANGHAI
 
 CAL = WorkdayCalendar()
@@ -84,7 +85,7 @@ def test_unknown_rule_names_the_routine(rule: str) -> None:
 def test_config_rejects_a_bad_rule_or_unknown_attendee(tmp_path: Path) -> None:
     from bot.config import load_settings
 
-    base = (Path(__file__).resolve().parents[2] / "config.toml").read_text(encoding="utf-8")
+    base = (Path(__file__).resolve().parents[3] / "config.toml").read_text(encoding="utf-8")
     bad = tmp_path / "config.toml"
     bad.write_text(base.replace('rule = "weekly:tue"', 'rule = "weekly:tuesday"'), encoding="utf-8")
     with pytest.raises(ConfigError, match="routine weekly_study"):
@@ -97,7 +98,7 @@ def test_config_rejects_a_bad_rule_or_unknown_attendee(tmp_path: Path) -> None:
 
 
 def test_shipped_plan(settings: Settings) -> None:
-    plan = load_plan(settings)
+    plan = routine_plan(settings, workday_calendar(settings))
     assert [routine.key for routine in plan.routines] == [
         "morning_meeting",
         "weekly_study",

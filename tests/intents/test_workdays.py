@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.calendar import WorkdayCalendar, load_calendar
 from bot.errors import ConfigError
+from bot.plan import load_calendar
+from intents.workdays import WorkdayCalendar
 
 
 @pytest.mark.parametrize(
