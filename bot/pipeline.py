@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from bot.app import Services
+from bot.errors import BotError
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
 from intents.context import render
 from intents.outbox import write as write_outbox
@@ -58,16 +59,38 @@ class AnswerClaim:
     late: Callable[[], bool]
 
 
-def process(services: Services, inbound: Inbound, answer: AnswerClaim | None = None) -> Processed:
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """A signed platform request to record in the shared replay store (storage.nonces) in the turn's own
+    transaction: one commit for the request and its turn, instead of one each."""
+
+    key: str
+    body_sha256: str
+    keep: timedelta
+
+
+class Replayed(BotError):
+    """The signed request was seen before with another body: refused, and nothing of it was stored."""
+
+
+def process(
+    services: Services,
+    inbound: Inbound,
+    answer: AnswerClaim | None = None,
+    request: SignedRequest | None = None,
+) -> Processed:
     """Handle one inbound message exactly once and return the reply the user sees.
 
     The inbound row, the dialogue state, the reply log and the outbox rows (and, with `answer`, the claim
     on the one answer) are written in one transaction under the user's lock. A retry of a message already
     answered gets the stored reply and changes nothing. A failure inside the dialogue rolls the turn back,
     then stores the message with a polite apology.
+
+    Raises:
+        Replayed: `request` is a replay (the turn did not run).
     """
     try:
-        return _turn(services, inbound, answer)
+        return _turn(services, inbound, answer, request)
     except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
         # A bug or a database hiccup in one turn must not lose the message or show a traceback.
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
@@ -77,14 +100,20 @@ def process(services: Services, inbound: Inbound, answer: AnswerClaim | None = N
             0.0,
             answered=False,
         )
-        return _turn(services, inbound, answer, fixed_reply=apology)
+        return _turn(services, inbound, answer, request, fixed_reply=apology)
 
 
 def _turn(
-    services: Services, inbound: Inbound, answer: AnswerClaim | None, fixed_reply: Reply | None = None
+    services: Services,
+    inbound: Inbound,
+    answer: AnswerClaim | None,
+    request: SignedRequest | None,
+    fixed_reply: Reply | None = None,
 ) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
+        if request is not None and _remember(session, services, request) == "replay":
+            raise Replayed("nonce and signature already used with another body")
         # The user's row locked for the turn; their dialogue state and open ticket (two statements).
         state = open_turn(session=session, channel=inbound.channel, external_id=inbound.user_id, now=now)
         recorded = messages.record_inbound(
@@ -243,9 +272,18 @@ def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str
         return [row.text for row in rows]
 
 
-def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:
-    """Record a signed platform request in the replay store every process shares (see storage.nonces)."""
+def remember_request(services: Services, request: SignedRequest) -> nonces.Seen:
+    """Record a signed platform request in the replay store every process shares (see storage.nonces), for a
+    request without a turn (an event with nothing to answer)."""
     with session_scope(services.engine) as session:
-        return nonces.remember(
-            session=session, key=key, body_sha256=body_sha256, now=services.clock.now(), keep=keep
-        )
+        return _remember(session, services, request)
+
+
+def _remember(session: Session, services: Services, request: SignedRequest) -> nonces.Seen:
+    return nonces.remember(
+        session=session,
+        key=request.key,
+        body_sha256=request.body_sha256,
+        now=services.clock.now(),
+        keep=request.keep,
+    )

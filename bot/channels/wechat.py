@@ -199,7 +199,7 @@ class WechatChannel:
         if encrypted and self.crypto is None:
             raise BadPayload("encrypted message but no aes_key configured")
         safe_xml(body)
-        await self.runtime.run_sync(self._not_replayed, query, body)
+        signed = self._signed(query, body)
         if self.crypto is not None:
             try:
                 body = self.crypto.decrypt_message(
@@ -217,24 +217,30 @@ class WechatChannel:
             raise BadPayload("not a WeChat message") from error
         if msg is None:
             raise BadPayload("empty message")
-        xml = await self._answer(msg, inbound, started)
+        if inbound is None:  # nothing to answer: the replay store alone (else in the turn's transaction)
+            await self.runtime.run_sync(self._not_replayed, signed)
+        xml = await self._answer(msg, inbound, started, signed)
         if xml != SUCCESS and self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
         return Response(xml, media_type="application/xml" if xml != SUCCESS else "text/plain")
 
-    def _not_replayed(self, query: Mapping[str, str], body: bytes) -> None:
-        """Record the request's nonce, timestamp and signature in the shared replay store; refuse a replay."""
+    def _signed(self, query: Mapping[str, str], body: bytes) -> pipeline.SignedRequest:
+        """The request's nonce, timestamp and signature as the shared replay store keeps them."""
         parts = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", ""))
-        seen = pipeline.remember_request(
-            self.runtime.services,
+        return pipeline.SignedRequest(
             key="wechat:" + hashlib.sha256("|".join(parts).encode()).hexdigest(),
             body_sha256=hashlib.sha256(body).hexdigest(),
             keep=timedelta(seconds=2 * self.settings.timestamp_window_seconds),
         )
-        if seen == "replay":
+
+    def _not_replayed(self, signed: pipeline.SignedRequest) -> None:
+        """Record a request without a turn in the shared replay store; refuse a replay."""
+        if pipeline.remember_request(self.runtime.services, signed) == "replay":
             raise SignatureError("nonce and signature already used with another body")
 
-    async def _answer(self, msg: BaseMessage, inbound: Inbound | None, started: float) -> str:
+    async def _answer(
+        self, msg: BaseMessage, inbound: Inbound | None, started: float, signed: pipeline.SignedRequest
+    ) -> str:
         services = self.runtime.services
         if inbound is None:
             if isinstance(msg, BaseEvent):
@@ -244,7 +250,7 @@ class WechatChannel:
             )
             return render(unsupported, msg, services.kb)
         decision = _Decision()
-        task = asyncio.ensure_future(self.runtime.run_sync(self._turn, inbound, decision))
+        task = asyncio.ensure_future(self.runtime.run_sync(self._turn, inbound, decision, signed))
         budget = self.passive_seconds - (time.perf_counter() - started)
         try:
             processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))
@@ -260,7 +266,9 @@ class WechatChannel:
             self.runtime.wake_sender()
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
 
-    def _turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
+    def _turn(
+        self, inbound: Inbound, decision: _Decision, signed: pipeline.SignedRequest
+    ) -> tuple[Processed, bool]:
         """In a worker thread: the turn, with the claim on its one answer (passive here, or late by the 客服 API)
         in the turn's own transaction.
 
@@ -271,7 +279,10 @@ class WechatChannel:
         claim = pipeline.AnswerClaim(
             text=lambda reply: button_lines(reply, kb), late=lambda: decision.settle("passive") != "passive"
         )
-        processed = pipeline.process(self.runtime.services, inbound, claim)
+        try:
+            processed = pipeline.process(self.runtime.services, inbound, claim, signed)
+        except pipeline.Replayed as error:
+            raise SignatureError(str(error)) from error
         return processed, processed.answer_here
 
     def _late_done(self, task: asyncio.Future[tuple[Processed, bool]]) -> None:
