@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="娘家人: the union inquiry bot")
+    parser = argparse.ArgumentParser(prog="python -m bot", description="the street union's inquiry bot")
     parser.add_argument("--db", metavar="URL", help="database URL (default: config.toml [database] url)")
     parser.add_argument("--config", metavar="PATH", type=Path, help="config file (default: config.toml)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -153,7 +153,7 @@ def cmd_chat(args: argparse.Namespace, out: TextIO) -> int:
     services = services_for(args)
     interactive = sys.stdin.isatty()
     if interactive:
-        print(services.kb.reply("menu_intro").split("，")[0] + "（Ctrl-D 退出）", file=out)
+        print(services.kb.reply("console_hint"), file=out)
     while True:
         if interactive:
             try:

@@ -55,13 +55,13 @@ def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
             os.environ["UNIONBOT_CONFIG"] = str(args.config.resolve())
         if args.db:
             os.environ["UNIONBOT_DATABASE_URL"] = args.db
-        print(f"娘家人 serving on http://{host}:{port}/ with {workers} processes", file=out, flush=True)
+        print(f"unionbot serving on http://{host}:{port}/ with {workers} processes", file=out, flush=True)
         uvicorn.run(
             "bot.cli_serve:worker_app", factory=True, workers=workers, host=host, port=port, **fast
         )
         return 0
     app = create_app(services_for(args), run_scheduler=True)
-    print(f"娘家人 serving on http://{host}:{port}/", file=out, flush=True)
+    print(f"unionbot serving on http://{host}:{port}/", file=out, flush=True)
     uvicorn.run(app, host=host, port=port, **fast)
     return 0
 

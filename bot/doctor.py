@@ -115,7 +115,7 @@ def check_channels(settings: Settings, report: Report) -> None:
         report.add(
             "warn",
             "wechat: plaintext mode: message bodies are not signed, so staff commands over WeChat are off; "
-            "set UNIONBOT_WECHAT_AES_KEY and choose 安全模式",
+            "set UNIONBOT_WECHAT_AES_KEY and choose safe mode in the WeChat admin",
         )
     if not wechat.reminder_template_id:
         report.add("warn", "wechat: no reminder_template_id: meeting reminders reach staff only within 48 hours")
@@ -154,7 +154,7 @@ def check_calendar(settings: Settings, report: Report, today: date) -> None:
     if missing:
         report.add(
             "warn",
-            f"calendar: {', '.join(map(str, missing))} not known (holidays and 调休 unknown; Monday-Friday "
+            f"calendar: {', '.join(map(str, missing))} not known (holidays and make-up working days unknown; Monday-Friday "
             f"assumed): upgrade chinese-calendar or list the days in {path}",
         )
     else:

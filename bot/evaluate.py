@@ -9,7 +9,6 @@ and the real-questions format {"text", "group", "intent"?, "topic"?, "key"?}. A 
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -18,11 +17,12 @@ from typing import Any
 
 from bot.errors import BotError
 from intents import Reply
+from knowledge.model import CITED_LAW
 
 ALL = "all"
 NOT_LABOUR = "not_labour"
 LABOUR_INTENTS = frozenset({"labor_law", "wage_arrears"})
-_CITATION = re.compile(r"《([^》]{2,30})》第")
+_CITATION = CITED_LAW
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ def reachable_staff(settings: Settings) -> tuple[str, ...]:
     return tuple(member.id for member in settings.staff if routes(member, settings))
 
 
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def gaps(settings: Settings) -> tuple[list[str], list[str]]:
@@ -58,7 +58,7 @@ def gaps(settings: Settings) -> tuple[list[str], list[str]]:
         problems.append("no [[staff]] in config.toml: alerts have nobody to go to")
     for shift in settings.duty:
         if shift.staff not in reachable:
-            days = "、".join(f"周{WEEKDAYS[day - 1]}" for day in shift.weekdays)
+            days = ",".join(WEEKDAYS[day - 1] for day in sorted(shift.weekdays))
             warnings.append(
                 f"duty {days} {shift.start:%H:%M}-{shift.end:%H:%M}: {shift.staff} is not reachable, "
                 "new cases and tickets in that shift reach nobody on duty"

@@ -107,6 +107,28 @@ def create_app(
     channels = list(make_channels(runtime))
     sender = Sender(services, channels, metrics, run_sync=runtime.run_sync)
     runtime.wake_sender = sender.wake
+    routes = _service_routes(services, metrics, channels)
+    for channel in channels:
+        routes.extend(channel.routes())
+    routes.extend(_console_routes(services, sender.wake))
+    app = Starlette(
+        routes=routes,
+        lifespan=_lifespan(services, channels, sender if run_sender else None, run_scheduler=run_scheduler),
+        exception_handlers={
+            ChannelError: _channel_error,
+            HTTPException: _http_error,
+            Exception: _server_error,
+        },
+    )
+    app.state.sender = sender
+    app.state.runtime = runtime
+    app.state.channels = channels
+    app.add_middleware(BodyLimit, limit=services.settings.server.max_body_bytes)
+    return app
+
+
+def _service_routes(services: Services, metrics: Metrics, channels: Sequence[Channel]) -> list[BaseRoute]:
+    """/healthz (the database answers; which channels are on) and /metrics (Prometheus text)."""
 
     async def healthz(request: Request) -> Response:  # noqa: ARG001
         try:
@@ -119,12 +141,21 @@ def create_app(
         body = await run_in_threadpool(metrics.render)
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
+    return [Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics_page, methods=["GET"])]
+
+
+def _lifespan(
+    services: Services, channels: Sequence[Channel], sender: Sender | None, *, run_scheduler: bool
+) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
+    """Start the channels, the sender, the knowledge reloader and (with `run_scheduler`) the scheduler; stop
+    them in the reverse order, waiting for the sender's round and the channels' late answers."""
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001
         for channel in channels:
             await channel.start()
         stop = asyncio.Event()
-        task = asyncio.ensure_future(sender.run(stop)) if run_sender else None
+        task = asyncio.ensure_future(sender.run(stop)) if sender is not None else None
         fresh = asyncio.ensure_future(_keep_knowledge_fresh(services, stop))
         scheduler = Scheduler(services) if run_scheduler else None
         if scheduler is not None:
@@ -146,27 +177,7 @@ def create_app(
                 await channel.stop()
             await run_in_threadpool(runtime.close)
 
-    routes: list[BaseRoute] = [
-        Route("/healthz", healthz, methods=["GET"]),
-        Route("/metrics", metrics_page, methods=["GET"]),
-    ]
-    for channel in channels:
-        routes.extend(channel.routes())
-    routes.extend(_console_routes(services, sender.wake))
-    app = Starlette(
-        routes=routes,
-        lifespan=lifespan,
-        exception_handlers={
-            ChannelError: _channel_error,
-            HTTPException: _http_error,
-            Exception: _server_error,
-        },
-    )
-    app.state.sender = sender
-    app.state.runtime = runtime
-    app.state.channels = channels
-    app.add_middleware(BodyLimit, limit=services.settings.server.max_body_bytes)
-    return app
+    return lifespan
 
 
 def _console_routes(services: Services, wake_sender: Callable[[], None]) -> list[BaseRoute]:

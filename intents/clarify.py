@@ -4,18 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
+from intents.pending import PendingKind
 from intents.turn import Button, Reply, Turn
 from storage import dialogue_state
-
-CHOICE_FORM = "choice"
-
-
-def choice_payload(entry_id: str) -> str:
-    """The button payload that answers one FAQ entry."""
-    return f"faq:{entry_id}"
 
 
 def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
@@ -28,12 +23,12 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
         ctx.say("choice_line", number=number, title=option.entry.phrasings[0])
         for number, option in enumerate(options, start=1)
     )
-    buttons = tuple(Button(option.entry.phrasings[0], choice_payload(option.entry.id)) for option in options)
+    buttons = tuple(Button(option.entry.phrasings[0], payloads.faq(option.entry.id)) for option in options)
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
-        form=CHOICE_FORM,
-        slots={"options": [option.entry.id for option in options]},
+        form=PendingKind.CHOICE,
+        slots={"options": [button.payload for button in buttons]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )
@@ -67,7 +62,7 @@ def with_second_topic(turn: Turn, answered: Candidate, candidates: Sequence[Cand
     )
     if also is None:
         return turn
-    button = Button(also.entry.phrasings[0], choice_payload(also.entry.id))
+    button = Button(also.entry.phrasings[0], payloads.faq(also.entry.id))
     return Turn(
         Reply(reply.text, reply.intent, reply.confidence, (*reply.buttons, button), reply.answered), turn.outbox
     )
@@ -84,12 +79,12 @@ def offer_choices(
     """A reply with numbered choices (events to sign up for, signups to cancel …) as buttons.
 
     The buttons' payloads are kept in the choice state: on the next turn the worker's number acts exactly
-    as a tap on that button would (dialogue._pick_choice). FAQ choices (clarify) keep bare entry ids there.
+    as a tap on that button would (dialogue._resume_choice), clarify's FAQ choices included.
     """
     dialogue_state.start_form(
         session=ctx.session,
         state=ctx.state,
-        form=CHOICE_FORM,
+        form=PendingKind.CHOICE,
         slots={"options": [button.payload for button in buttons]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,

@@ -1,35 +1,32 @@
-"""handle(inbound, ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
+"""handle(ctx) -> Turn: the order in which a message is understood, top to bottom in one function.
 
-channel events → button payloads → crisis → staff command → staff's "收到" → (open ticket: copy to staff) → active form,
-pending offer or choice (or their expiry) → "详细说明" → a law article by number → a calculation with the
-worker's numbers → matcher → confidence and
+channel events → button payloads (ON_PAYLOAD) → crisis → staff command → staff's "收到" → (open ticket: copy to
+staff) → a pending question (PENDING: choice, offer, case actions) or an active form (FORMS), or their expiry →
+"详细说明" → a law article by number → a calculation with the worker's numbers → matcher → confidence and
 margin → skill → clarify or "not understood" (twice in a row: a ticket for a person).
 """
 
 from __future__ import annotations
 
-from intents import tickets
+from collections.abc import Callable
+
+from intents import payloads, tickets
 from intents.calculate import calculation_turn
-from intents.clarify import CHOICE_FORM, clarify, not_understood, with_second_topic
+from intents.clarify import clarify, not_understood, with_second_topic
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
 from intents.forms import FORMS, continue_form
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
+from intents.payloads import PayloadKind
+from intents.pending import Pending, PendingKind
 from intents.reminders import acknowledge
 from intents.skills import SKILLS
-from intents.skills.cases import (
-    ADD_INFO_FORM,
-    INTAKE_PAYLOAD,
-    OFFER_FORM,
-    WITHDRAW_FORM,
-    continue_case_action,
-    start_intake,
-)
-from intents.skills.events import EVENT_PAYLOAD, event_payload
-from intents.skills.faq import DETAIL_PAYLOAD, detail_turn
-from intents.skills.smalltalk import MENU_PAYLOAD, menu_buttons
+from intents.skills.cases import continue_case_action, start_intake
+from intents.skills.events import event_payload
+from intents.skills.faq import detail_turn
+from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
 from intents.understand import lacks_labour_evidence, story_turn
@@ -38,7 +35,6 @@ from storage import dialogue_state
 from storage.tickets import ticket_number
 
 MISSES_BEFORE_HANDOFF = 2
-_ORDINALS = {"第一个": 1, "第二个": 2, "第三个": 3, "第四个": 4, "第五个": 5}
 
 
 def handle(ctx: TurnContext) -> Turn:
@@ -51,7 +47,7 @@ def handle(ctx: TurnContext) -> Turn:
     if inbound.kind in ("subscribe", "unsubscribe") or (inbound.kind == "menu" and not inbound.payload):
         return _channel_event(ctx)
     if inbound.kind in ("button", "menu") and inbound.payload:
-        turn = _payload(inbound.payload, ctx)
+        turn = _on_payload(inbound.payload, ctx)
         if turn is not None:
             return turn
     if not normalize(text):
@@ -73,31 +69,22 @@ def handle(ctx: TurnContext) -> Turn:
 
 
 def _converse(text: str, ctx: TurnContext) -> Turn:
-    """Forms and pending questions first, then understanding the message afresh."""
+    """A pending question or an active form first (or the notice that it lapsed), then the message afresh."""
     lead = ""
     state = ctx.state
-    if state.form is not None:
-        expired = state.expires_at is not None and state.expires_at <= ctx.now
-        if expired:
-            if state.form != CHOICE_FORM:
+    form = state.form
+    if form is not None:
+        pending = PENDING.get(form)
+        if state.expires_at is not None and state.expires_at <= ctx.now:
+            if pending is None or pending.expiry_notice:
                 lead = ctx.say("form_expired")
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
-        elif state.form == CHOICE_FORM:
-            # Cleared before acting: the choice may start a form of its own (an event signup).
-            options = [str(option) for option in state.slots.get("options", [])]
-            dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
-            picked = _pick_choice(text, options, ctx)
-            if picked is not None:
-                return picked
-        elif state.form == OFFER_FORM:
-            offered = str(state.slots.get("text", ""))
-            dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
-            if fold(text) in fold_all(ctx.kb.words.get("intake_yes", ())):
-                return start_intake(ctx, f"{offered}\n{text}")
-        elif state.form in (ADD_INFO_FORM, WITHDRAW_FORM):
-            return continue_case_action(ctx, text)
-        elif state.form in FORMS:
-            return continue_form(FORMS[state.form], ctx, text)
+        elif pending is not None:
+            resumed = pending.resume(ctx, text)
+            if resumed is not None:
+                return resumed
+        elif form in FORMS:
+            return continue_form(FORMS[form], ctx, text)
         else:  # a form this version no longer has: forget it
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
 
@@ -201,24 +188,48 @@ def _law_article(text: str, ctx: TurnContext) -> Turn | None:
     text = ctx.say("law_article", title=law.title, article=article.text)
     # A repealed or replaced provision is still quoted (workers read it in old contracts), but never as the law now.
     for change in law.changes_of(number):
-        part = f"第{to_chinese(change.paragraph)}款" if change.paragraph else "本条"
-        since = f"{change.since.year}年{change.since.month}月{change.since.day}日"
+        part = (
+            ctx.say("law_part_paragraph", number=to_chinese(change.paragraph))
+            if change.paragraph
+            else ctx.say("law_part_article")
+        )
+        since = ctx.say("law_date", year=change.since.year, month=change.since.month, day=change.since.day)
         text += "\n" + ctx.say(f"law_article_{change.kind}", part=part, by=ctx.kb.cite(change.by), since=since)
     return Turn(Reply(text, intent, 1.0))
 
 
-def _pick_choice(text: str, options: list[str], ctx: TurnContext) -> Turn | None:
+def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
+    """"2" or "第二个" after numbered choices acts like tapping that button; anything else is read afresh."""
+    # Cleared before acting: the choice may start a form of its own (an event signup).
+    options = [str(option) for option in ctx.state.slots.get("options", [])]
+    dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
     folded = fold(text)
-    number = _ORDINALS.get(folded) or (parse_chinese(folded) if len(folded) <= 2 else None)
+    ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
+    number = ordinals.index(folded) + 1 if folded in ordinals else None
+    number = number or (parse_chinese(folded) if len(folded) <= 2 else None)
     if number is None or not 1 <= number <= len(options):
         return None
     option = options[number - 1]
-    if ":" in option:  # a button payload (offer_choices); clarify's FAQ choices are bare entry ids
-        return _payload(option, ctx)
-    entry = ctx.kb.entry(option)
-    if entry is None:
-        return None
-    return _answer_entry_with_skill(entry.id, ctx)
+    if payloads.parse(option) is None:  # a choice stored before choices kept payloads: a bare entry id
+        return _answer_entry_with_skill(option, ctx)
+    return _on_payload(option, ctx)
+
+
+def _resume_offer(ctx: TurnContext, text: str) -> Turn | None:
+    """"好" after the offer of mediation starts the intake with what the worker first wrote."""
+    offered = str(ctx.state.slots.get("text", ""))
+    dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+    if fold(text) in fold_all(ctx.kb.words.get("intake_yes", ())):
+        return start_intake(ctx, f"{offered}\n{text}")
+    return None
+
+
+PENDING: dict[str, Pending] = {
+    PendingKind.CHOICE: Pending(_resume_choice, expiry_notice=False),
+    PendingKind.OFFER: Pending(_resume_offer),
+    PendingKind.CASE_ADD_INFO: Pending(continue_case_action),
+    PendingKind.CASE_WITHDRAW: Pending(continue_case_action),
+}
 
 
 def _answer_entry_with_skill(entry_id: str, ctx: TurnContext) -> Turn | None:
@@ -228,24 +239,43 @@ def _answer_entry_with_skill(entry_id: str, ctx: TurnContext) -> Turn | None:
     return SKILLS[IntentId(entry.intent)].respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
 
 
-def _payload(payload: str, ctx: TurnContext) -> Turn | None:
-    kind, _, value = payload.partition(":")
-    if kind == "faq":
-        if ctx.state.form == CHOICE_FORM:
-            dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
-        return _answer_entry_with_skill(value, ctx)
-    if kind == INTAKE_PAYLOAD:
-        offered = str(ctx.state.slots.get("text", "")) if ctx.state.form == OFFER_FORM else ""
-        return start_intake(ctx, offered)
-    if kind == EVENT_PAYLOAD:
-        if ctx.state.form == CHOICE_FORM:
-            dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
-        return event_payload(value, ctx)
-    if kind == DETAIL_PAYLOAD:
-        return detail_turn(ctx, value)
-    if kind == MENU_PAYLOAD and value:
-        return _understand(value, ctx)
-    return None
+def _close_choice(ctx: TurnContext) -> None:
+    if ctx.state.form == PendingKind.CHOICE:
+        dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
+
+
+def _faq_payload(value: str, ctx: TurnContext) -> Turn | None:
+    _close_choice(ctx)
+    return _answer_entry_with_skill(value, ctx)
+
+
+def _intake_payload(value: str, ctx: TurnContext) -> Turn | None:  # noqa: ARG001 - one intake form today
+    offered = str(ctx.state.slots.get("text", "")) if ctx.state.form == PendingKind.OFFER else ""
+    return start_intake(ctx, offered)
+
+
+def _event_payload(value: str, ctx: TurnContext) -> Turn | None:
+    _close_choice(ctx)
+    return event_payload(value, ctx)
+
+
+def _menu_payload(value: str, ctx: TurnContext) -> Turn | None:
+    return _understand(value, ctx) if value else None
+
+
+ON_PAYLOAD: dict[PayloadKind, Callable[[str, TurnContext], Turn | None]] = {
+    PayloadKind.FAQ: _faq_payload,
+    PayloadKind.INTAKE: _intake_payload,
+    PayloadKind.EVENT: _event_payload,
+    PayloadKind.DETAIL: lambda value, ctx: detail_turn(ctx, value),
+    PayloadKind.MENU: _menu_payload,
+}
+
+
+def _on_payload(raw: str, ctx: TurnContext) -> Turn | None:
+    """A tapped button (or a numbered choice standing for one); None for a payload this version does not know."""
+    payload = payloads.parse(raw)
+    return None if payload is None else ON_PAYLOAD[payload.kind](payload.value, ctx)
 
 
 def _channel_event(ctx: TurnContext) -> Turn:

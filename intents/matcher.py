@@ -24,6 +24,8 @@ from intents.normalize import SynonymRewriter, normalize
 from intents.tokenize import Tokenizer, write_atomically
 from knowledge import FaqEntry, KnowledgeBase
 from knowledge.laws import LawLookup
+from knowledge.model import ANSWER_BASIS
+from knowledge.numerals import NUMBER_CHARS
 
 INDEX_VERSION = 8
 WORD_WEIGHT = 1.0
@@ -49,11 +51,7 @@ FOCUS_MAX_CHARS = 20  # a longer span is a run-on story: only the words around i
 FOCUS_REACH = 10  # characters kept each side of that question word
 CANDIDATE_DEPTH = 12
 READING_CACHE = 32  # texts whose reading is kept: one turn reads its text several times
-_CITATION = re.compile(r"（依据[^）]*）|\{[a-z_]+\}")
-# Words that turn a clause into the question: the worker's ask, as opposed to the story around it.
-_QUESTION = re.compile(
-    r"吗|么|呢|怎么|怎样|咋|如何|是不是|多久|多长|谁|能不能|可不可以|可以|是否|算不算|给多少|多少|几天|几级|违法|合法|有没有|该不该|能否|哪里|去哪|什么|应该|要不要|办法"
-)
+_CITATION = re.compile(rf"{ANSWER_BASIS.pattern}|\{{[a-z_]+\}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,12 +69,17 @@ class Reading:
     focus_domains: dict[str, float]  # field of law → weight of its concepts within the question span
 
 
-def question_span(prepared: str) -> str:
+def question_words(kb: KnowledgeBase) -> re.Pattern[str]:
+    """Words that turn a clause into the question (words.question_words): the worker's ask, not the story."""
+    return re.compile("|".join(map(re.escape, kb.words.get("question_words", ()))) or "(?!)")
+
+
+def question_span(prepared: str, asks: re.Pattern[str]) -> str:
     """The words that ask the question: the last clause with a question word, with the clauses before it while
     the span is too short to name a topic ("这合法吗"); in a long run-on clause, the words around its last
     question word ("……住院怎样申请工伤认定"). Empty when nothing asks or the question is the whole message."""
     pieces = prepared.split(" ")
-    asking = [number for number, piece in enumerate(pieces) if _QUESTION.search(piece)]
+    asking = [number for number, piece in enumerate(pieces) if asks.search(piece)]
     if not asking:
         return ""
     last = start = asking[-1]
@@ -84,7 +87,7 @@ def question_span(prepared: str) -> str:
         start -= 1
     span = " ".join(pieces[start : last + 1])
     if len(span) > FOCUS_MAX_CHARS:
-        *_, asked = _QUESTION.finditer(span)
+        *_, asked = asks.finditer(span)
         span = span[max(0, asked.start() - FOCUS_REACH) : asked.end() + FOCUS_REACH].strip()
     return "" if span == prepared else span
 
@@ -98,11 +101,8 @@ class Candidate:
     phrasing: str
 
 
-_NUMBER_CHARS = frozenset("0123456789.%零〇一二两三四五六七八九十百千万多几个半余来块元月")  # 月: "三个月" is a length, not a topic
-
-
 def _is_number(word: str) -> bool:
-    return all(char in _NUMBER_CHARS for char in word)
+    return all(char in NUMBER_CHARS for char in word)
 
 
 def _is_cjk(char: str) -> bool:
@@ -146,6 +146,9 @@ class Matcher:
         self.tokenizer = Tokenizer(kb.user_dict, extra_words=law_names, cache_dir=cache_dir)
         self._stopwords = kb.stopwords
         self._entries = kb.entries
+        self._asks = question_words(kb)
+        # Concepts that show a message is about a job (words.work_concepts, e.g. the job-relationship concept).
+        self.work_concepts = frozenset(kb.words.get("work_concepts", ()))
         self._index = self._load_or_build(cache_dir)
         self._position = {entry.id: position for position, entry in enumerate(self._entries)}
         self._readings: dict[str, Reading] = {}
@@ -325,7 +328,7 @@ class Matcher:
         meaning: dict[str, float] = dict(Counter("w:" + word for word in words))
         for name, hits in concepts.items():
             meaning["c:" + name] = meaning.get("c:" + name, 0.0) + hits
-        span = question_span(prepared)
+        span = question_span(prepared, self._asks)
         focus: tuple[str, ...] = ()
         focus_domains: dict[str, float] = {}
         if span:  # the question's words weigh more than the background

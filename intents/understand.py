@@ -20,7 +20,6 @@ from intents.skills.cases import OPEN_CASE
 from intents.turn import Turn
 from knowledge import KnowledgeBase
 
-WAGE_CONCEPT = "拖欠工资"
 STORY_FACTS_FOR_INTAKE = 2  # of amount, employer, phone: a story this complete starts the intake at once
 # A labour answer needs some sign the message is about work (concept weight, knowledge/concepts.toml) unless
 # its match is strong: "别人欠我两万" is a private debt, not unpaid wages.
@@ -29,7 +28,6 @@ WEAK_MATCH = 0.3
 LABOUR_INTENTS = frozenset({IntentId.LABOR_LAW.value, IntentId.WAGE_ARREARS.value})
 # A non-labour field must outweigh the labour concepts by this much (concept weights, knowledge/concepts.toml).
 DOMAIN_MARGIN = 0.5
-WORK_SIGN = "工作关系"  # the concept of job, boss and workplace words (knowledge/concepts.toml)
 FOCUS_SHARE = 0.5  # a concept in the question span adds this share of its weight again
 
 
@@ -47,7 +45,7 @@ def other_domain(matcher: Matcher, text: str) -> str | None:
     if not weights:
         return None
     domain = max(weights, key=lambda name: weights[name])
-    if WORK_SIGN not in reading.concepts:  # no job, boss or workplace in the story: the other field needs no lead
+    if not matcher.work_concepts & set(reading.concepts):  # no job, boss or workplace: the other field needs no lead
         return domain if weights[domain] > labour else None
     return domain if weights[domain] >= labour + DOMAIN_MARGIN else None
 
@@ -69,7 +67,9 @@ def story_turn(text: str, ctx: TurnContext) -> Turn | None:
         entry = pointer(ctx.kb, domain, 1.0)
         if entry is not None:
             return SKILLS[IntentId.OUT_OF_SCOPE].respond(entry, ctx)
-    if WAGE_CONCEPT in ctx.matcher.read(text).concepts and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
+    found = ctx.matcher.read(text).concepts
+    intake_concept = any(name in found for name in ctx.kb.words.get("intake_concepts", ()))
+    if intake_concept and story_facts(text, ctx) >= STORY_FACTS_FOR_INTAKE:
         intake = next((entry for entry in ctx.kb.entries if entry.action == OPEN_CASE), None)
         if intake is not None:  # the wage skill starts the intake with the facts of the whole story
             return SKILLS[IntentId.WAGE_ARREARS].respond(Candidate(intake, 1.0, intake.phrasings[0]), ctx)

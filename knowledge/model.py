@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+# How answers cite: a law named in an answer (《劳动法》第…), and the basis note that ends an answer (（依据…）).
+CITED_LAW = re.compile(r"《([^》]{2,30})》第")
+ANSWER_BASIS = re.compile(r"（依据[^）]*）")
 
 
 class KnowledgeError(Exception):

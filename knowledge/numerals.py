@@ -21,6 +21,19 @@ _DIGITS = {
 _UNITS = {"十": 10, "百": 100, "千": 1000}
 CHINESE_NUMBER = "零〇一二两三四五六七八九十百千万"
 
+# How workers write quantities in free text, for intents/forms/numbers.py and the matcher. The grammar of
+# Chinese numbers lives here with the numerals, so code elsewhere holds no Chinese.
+# A word made only of these is a number, not a topic (月: "三个月" is a length).
+NUMBER_CHARS = frozenset("0123456789.%" + CHINESE_NUMBER + "多几个半余来块元月")
+AMOUNT_PATTERN = r"(\d+(?:\.\d+)?)(万|千|k|w)?(块钱|块|元|人民币)?"  # 1.5万, 8000元, 3k
+TEN_THOUSAND = frozenset({"万", "w"})
+THOUSAND = frozenset({"千", "k"})
+COUNT_PATTERN = r"(\d+)\s*(?:多)?\s*(?:个)?\s*(?:人|名|位|工友|兄弟|职工)"  # 20多个人, 12名工友
+PERIOD_PATTERN = (  # 3月到5月, 三个多月, 半年
+    r"(\d{1,4}年)?\d{1,2}月(?:份)?(?:到|至|-|~)\d{1,2}月(?:份)?|[一二两三四五六七八九十半\d]+个?多?(?:个月|月|年)(?:的工资)?|"
+    r"半年|一年多|一整年|全年"
+)
+
 
 def parse_chinese(text: str) -> int | None:
     """Parse a Chinese or Arabic whole number below 100,000,000 (八十二 → 82, 一百零三 → 103, 2万 → 20000).

@@ -46,23 +46,59 @@ def test_intents_never_read_the_clock() -> None:
     assert offenders == []
 
 
-def test_adapters_and_skills_hold_no_chinese_sentences() -> None:
-    """Chinese the worker reads lives in knowledge/ (replies/*.toml and FAQ files), not in code."""
-    offenders = []
-    for package in ("bot", "intents"):
-        for path in (REPO / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    han = sum("\u4e00" <= ch <= "\u9fff" for ch in node.value)
-                    if han >= 6 and not _is_docstring_like(node.value):
-                        offenders.append(f"{path.relative_to(REPO)}: {node.value[:20]}")
+# TEMPORARY: the calculators' reading grammar (issue 15) still writes Chinese number, duration and wage
+# patterns in code; like knowledge/numerals.py they belong in knowledge/. Remove this when they move.
+CHINESE_GRAMMAR_TO_MOVE = {"intents/calculators/reading.py"}
+
+
+def _docstrings(tree: ast.Module) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                found.add(id(first.value))
+    return found
+
+
+def _han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def chinese_in_code(path: Path) -> list[str]:
+    """String literals written with Chinese characters in them, docstrings aside (they may quote a worker).
+
+    A character written as an escape ("\\u4e00") is a code point, not Chinese text, and passes.
+    """
+    source = path.read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            literal = ast.get_source_segment(source, node) or ""
+            if _han(literal):
+                name = path.relative_to(REPO) if path.is_relative_to(REPO) else path.name
+                found.append(f"{name}:{node.lineno}: {node.value[:20]}")
+    return found
+
+
+def test_code_holds_no_chinese_every_word_lives_in_knowledge() -> None:
+    """Chinese a worker or staff member reads, and the words the bot reads them by, live in knowledge/.
+
+    knowledge/ itself holds the data and the code that reads Chinese grammar (numerals, law citations).
+    """
+    offenders = [
+        found
+        for package in ("bot", "intents", "storage")
+        for path in sorted((REPO / package).rglob("*.py"))
+        if str(path.relative_to(REPO)) not in CHINESE_GRAMMAR_TO_MOVE
+        for found in chinese_in_code(path)
+    ]
     assert offenders == []
 
 
-def _is_docstring_like(value: str) -> bool:
-    # Docstrings may quote a worker's words as examples (they are English sentences); character sets
-    # (all characters distinct) and regular expressions are not sentences either.
-    english = sum(ch.isascii() and ch.isalpha() for ch in value) > 10
-    character_set = len(set(value)) == len(value)
-    pattern = any(mark in value for mark in "()[]|\\")
-    return english or character_set or pattern
+def test_the_chinese_check_catches_a_single_character(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text('"""Docstrings may say 周一."""\n\nDAY = "周"\nRANGE = "\\u4e00"\n', encoding="utf-8")
+    assert [line.split(": ")[0] for line in chinese_in_code(sample)] == ["sample.py:3"]

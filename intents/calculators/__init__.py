@@ -12,7 +12,7 @@ from intents.calculators.injury import InjuryGrant, injury_grant
 from intents.calculators.maternity import MaternityLeave, maternity_leave
 from intents.calculators.overtime import Overtime, OvertimeKind, overtime
 from intents.calculators.rules import RULE_KEYS, LocalFigure, LocalFigures, Rules
-from intents.calculators.severance import Severance, Termination, pay_months, severance
+from intents.calculators.severance import Severance, Termination, pay_months, reaches_before_law, severance
 
 __all__ = [
     "RULE_KEYS",
@@ -33,6 +33,7 @@ __all__ = [
     "maternity_leave",
     "overtime",
     "pay_months",
+    "reaches_before_law",
     "severance",
     "untaken_leave_pay",
 ]

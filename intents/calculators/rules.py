@@ -28,6 +28,7 @@ class Rules:
     unlawful_termination_percent: Decimal
     notice_days: Decimal
     notice_pay_months: Decimal
+    severance_law_since_year: Decimal
     double_wage_percent: Decimal
     double_wage_grace_months: Decimal
     double_wage_until_years: Decimal

@@ -9,6 +9,7 @@ times that average and at most twelve years are paid.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
@@ -61,6 +62,17 @@ def pay_months(months_worked: int, rules: Rules) -> Decimal:
     elif remainder > 0:
         months += rules.severance_short_months
     return months
+
+
+def reaches_before_law(months_worked: int, today: date, rules: Rules) -> bool:
+    """True when `months_worked` months back from `today` start before 1 January of the law's first year.
+
+    《劳动合同法》第九十七条: 经济补偿 for the years before the law took effect (第九十八条) follows the rules of
+    that time, so N (and N+1) computed over the whole service may be wrong for them; 赔偿金 counts every year
+    (《劳动合同法实施条例》第二十五条).
+    """
+    months_since = (today.year - int(rules.severance_law_since_year)) * MONTHS_PER_YEAR + today.month - 1
+    return months_worked > months_since
 
 
 def severance(months_worked: int, monthly_wage: Decimal, rules: Rules, local: LocalFigures) -> Severance:

@@ -12,6 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from intents import payloads
 from intents.calculators import (
     LocalFigure,
     OvertimeKind,
@@ -22,6 +23,7 @@ from intents.calculators import (
     leave_days,
     maternity_leave,
     overtime,
+    reaches_before_law,
     reading,
     severance,
     untaken_leave_pay,
@@ -31,10 +33,10 @@ from intents.forms.engine import Slot
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
 from intents.turn import Button, Reply, Turn
+from knowledge.numerals import parse_chinese
 
 IDLE = timedelta(minutes=30)
 MONTHS_PER_YEAR = 12
-_CHOICE_DIGITS = {"1": 0, "2": 1, "3": 2, "4": 3, "一": 0, "二": 1, "三": 2, "四": 3}
 
 
 # --- reading answers (parse) and facts in the first message (extract) ---
@@ -70,9 +72,12 @@ def _choice(options: tuple[str, ...], words: tuple[str, ...]) -> Callable[[str, 
     """A parser for a numbered question: "2" / "第二个" or a word list that means one of the options."""
 
     def parse(text: str, ctx: TurnContext) -> str | None:
-        folded = fold(text).removeprefix("第").removesuffix("个")
-        if folded in _CHOICE_DIGITS and _CHOICE_DIGITS[folded] < len(options):
-            return options[_CHOICE_DIGITS[folded]]
+        folded = fold(text)
+        ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
+        number = ordinals.index(folded) + 1 if folded in ordinals else None
+        number = number or (parse_chinese(folded) if len(folded) == 1 else None)
+        if number is not None and 1 <= number <= len(options):
+            return options[number - 1]
         return next((option for option, key in zip(options, words, strict=True) if _has(text, ctx, key)), None)
 
     return parse
@@ -156,13 +161,14 @@ def plain(number: Decimal) -> str:
     return text
 
 
-def _service_text(months: int, ctx: TurnContext) -> str:
+def _service_text(months: int, ctx: TurnContext, key: str = "calc_service") -> str:
+    """工作5年3个月 (calc_service), or the bare length 5年3个月 (calc_span)."""
     years, rest = divmod(months, MONTHS_PER_YEAR)
     if years and rest:
-        return ctx.say("calc_service", years=years, months=rest)
+        return ctx.say(key, years=years, months=rest)
     if years:
-        return ctx.say("calc_service_years", years=years)
-    return ctx.say("calc_service_months", months=rest)
+        return ctx.say(f"{key}_years", years=years)
+    return ctx.say(f"{key}_months", months=rest)
 
 
 def _local(figure: LocalFigure, region: str) -> dict[str, object]:
@@ -176,14 +182,10 @@ def _reply(ctx: TurnContext, body: str, next_key: str, buttons: tuple[Button, ..
 
 
 def _money_buttons(ctx: TurnContext) -> tuple[Button, ...]:
-    # Imported here: intents.skills imports the forms package, so a top-level import would be circular.
-    from intents.skills.cases import INTAKE_PAYLOAD
-    from intents.skills.smalltalk import MENU_PAYLOAD
-
     person = ctx.say("calc_button_person")
     return (
-        Button(ctx.say("calc_button_mediation"), f"{INTAKE_PAYLOAD}:wage_arrears"),
-        Button(person, f"{MENU_PAYLOAD}:{person}"),
+        Button(ctx.say("calc_button_mediation"), payloads.intake("wage_arrears")),
+        Button(person, payloads.menu(person)),
     )
 
 
@@ -238,6 +240,10 @@ class SeveranceForm(_CalculatorForm):
         if result.raised_to_minimum:
             minimum = region.minimum_monthly_wage
             notes.append(ctx.say("calc_note_minimum", **_local(minimum, region.region), minimum=yuan(minimum.value)))
+        if termination is not Termination.UNLAWFUL and reaches_before_law(
+            result.months_worked, ctx.local_now().date(), rules
+        ):
+            notes.append(ctx.say("calc_note_before_2008"))
         if termination is Termination.UNKNOWN:
             body = ctx.say(
                 "calc_severance_all",
@@ -254,11 +260,13 @@ class SeveranceForm(_CalculatorForm):
         if termination is Termination.NO_NOTICE:
             formula = ctx.say("calc_formula_n1", **common, notice=yuan(result.notice_pay), amount=yuan(amount))
             notes.append(ctx.say("calc_note_notice_pay"))
+            notes.append(ctx.say("calc_note_no_notice_reason"))
         elif termination is Termination.UNLAWFUL:
             formula = ctx.say("calc_formula_2n", **common, amount=yuan(amount))
             notes.append(ctx.say("calc_note_unlawful"))
         else:
             formula = ctx.say("calc_formula_n", **common, amount=yuan(amount))
+            notes.append(ctx.say("calc_note_lawful"))
         body = ctx.say(
             "calc_severance_result",
             label=ctx.say(f"calc_label_{termination.value}"),
@@ -331,6 +339,8 @@ class OvertimeForm(_CalculatorForm):
             amount=yuan(result.amount),
         )
         notes = [ctx.say("calc_note_overtime_base")]
+        if kind is OvertimeKind.WEEKDAY and unit == "day":
+            notes.append(ctx.say("calc_note_weekday_days"))
         if kind is OvertimeKind.REST_DAY:
             notes.append(ctx.say("calc_note_rest_day"))
         elif kind is OvertimeKind.HOLIDAY:
@@ -360,7 +370,7 @@ class LeaveDaysForm(_CalculatorForm):
         days = leave_days(Decimal(months) / MONTHS_PER_YEAR, rules)
         if days == 0:
             return _reply(ctx, ctx.say("calc_leave_days_none"), "calc_next_leave", _person_button(ctx))
-        body = ctx.say("calc_leave_days_result", service=_service_text(months, ctx).removeprefix("工作"), days=days)
+        body = ctx.say("calc_leave_days_result", service=_service_text(months, ctx, "calc_span"), days=days)
         return _reply(ctx, body, "calc_next_leave", _person_button(ctx))
 
 

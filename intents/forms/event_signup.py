@@ -22,7 +22,7 @@ from storage.models import Event
 FORM_NAME = "event_signup"
 _MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-_QUESTION = re.compile(r"[?？吗呢么啥]")
+_QUESTION = re.compile(r"[?？]")  # question words (吗, 呢 …) are in words.name_excluded
 _CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,8}$")
 _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,39}$")
 

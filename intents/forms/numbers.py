@@ -7,12 +7,11 @@ from functools import lru_cache
 from typing import Any
 
 from intents.normalize import normalize
+from knowledge.numerals import AMOUNT_PATTERN, CHINESE_NUMBER, COUNT_PATTERN, TEN_THOUSAND, THOUSAND
 
-_AMOUNT = re.compile(r"(\d+(?:\.\d+)?)(万|千|k|w)?(块钱|块|元|人民币)?")
+_AMOUNT = re.compile(AMOUNT_PATTERN)
 _LONGEST_BARE_AMOUNT = 6  # seven or more bare digits are a phone or ID number, not money
-_COUNT = re.compile(r"(\d+)\s*(?:多)?\s*(?:个)?\s*(?:人|名|位|工友|兄弟|职工)")
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万"
-_CN_AMOUNT = re.compile(rf"[{_CN_DIGITS}]+(?:\d+)?")
+_COUNT = re.compile(COUNT_PATTERN)
 
 
 @lru_cache(maxsize=1)
@@ -24,7 +23,7 @@ def _cn2an() -> Any:
 
 def _to_arabic(text: str) -> str:
     """Chinese numerals in `text` rewritten as Arabic digits (cn2an, smart mode: 两万三 → 23000)."""
-    if not any(char in _CN_DIGITS for char in text):
+    if not any(char in CHINESE_NUMBER for char in text):
         return text
     try:
         return str(_cn2an().transform(text, "cn2an"))
@@ -41,9 +40,9 @@ def parse_amount(text: str) -> int | None:
         if unit is None and match.group(3) is None and len(match.group(1)) > _LONGEST_BARE_AMOUNT:
             continue
         value = float(match.group(1))
-        if unit in ("万", "w"):
+        if unit in TEN_THOUSAND:
             value *= 10000
-        elif unit in ("千", "k"):
+        elif unit in THOUSAND:
             value *= 1000
         amounts.append(round(value))
     positive = [amount for amount in amounts if amount > 0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from intents.context import TurnContext
@@ -14,22 +15,36 @@ from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
 from intents.normalize import clean, fold, fold_all
 from intents.turn import OutboxItem, Reply, Turn
+from knowledge.numerals import PERIOD_PATTERN
 from storage import cases, users
 
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8})(?!\d)")
-_EMPLOYER = re.compile(
-    r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:有限责任公司|股份有限公司|有限公司|公司|集团|厂|店|餐厅|饭店|饭馆|酒店|"
-    r"超市|工地|项目部|工程队|物业|中心|门店))"
-)
-_LEADING_NOISE = re.compile(r"^(?:我在|在|我是|我们|我们是|我|的|老板|是)+")
-_MONEY_UNIT = re.compile(r"[元块万千]|人民币")
-_PERIOD = re.compile(
-    r"(\d{1,4}年)?\d{1,2}月(?:份)?(?:到|至|-|~)\d{1,2}月(?:份)?|[一二两三四五六七八九十半\d]+个?多?(?:个月|月|年)(?:的工资)?|"
-    r"半年|一年多|一整年|全年"
-)
-_NAME = re.compile(r"(?:我叫|我是|本人|我姓)([\u4e00-\u9fff]{1,4})")
+_PERIOD = re.compile(PERIOD_PATTERN)
 MAX_TEXT = 500
+
+
+@lru_cache(maxsize=32)
+def _pattern(template: str, words: tuple[str, ...]) -> re.Pattern[str]:
+    """`template` with {words} replaced by an alternation of `words` (in their order), compiled once."""
+    return re.compile(template.replace("{words}", "|".join(re.escape(word) for word in words)))
+
+
+def _words_pattern(ctx: TurnContext, key: str, template: str = "{words}") -> re.Pattern[str]:
+    """A pattern over the word list `key` of the knowledge base (replies/cases.toml [words])."""
+    return _pattern(template, ctx.kb.words.get(key, ()))
+
+
+def _employer_pattern(ctx: TurnContext) -> re.Pattern[str]:
+    return _words_pattern(ctx, "employer_suffixes", r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:{words}))")
+
+
+def _name_pattern(ctx: TurnContext) -> re.Pattern[str]:
+    return _words_pattern(ctx, "own_name_prefixes", r"(?:{words})([\u4e00-\u9fff]{1,4})")
+
+
+def _mentions(folded: str, ctx: TurnContext, key: str) -> bool:
+    return any(word in folded for word in fold_all(ctx.kb.words.get(key, ())))
 
 
 def _phone(text: str, _ctx: TurnContext) -> str | None:
@@ -38,11 +53,11 @@ def _phone(text: str, _ctx: TurnContext) -> str | None:
     return found.group(1) if found else None
 
 
-def _employer_in(text: str, _ctx: TurnContext) -> str | None:
-    found = _EMPLOYER.search(clean(text))
+def _employer_in(text: str, ctx: TurnContext) -> str | None:
+    found = _employer_pattern(ctx).search(clean(text))
     if found is None:
         return None
-    name = _LEADING_NOISE.sub("", found.group(1))
+    name = _words_pattern(ctx, "employer_lead_words", "^(?:{words})+").sub("", found.group(1))
     return name if len(name) >= 2 else None
 
 
@@ -69,7 +84,7 @@ def _amount(text: str, _ctx: TurnContext) -> int | None:
 
 def _amount_in(text: str, ctx: TurnContext) -> int | None:
     # In free text only money with a unit counts ("三个月" is a period, "8000元" an amount).
-    return _amount(text, ctx) if _MONEY_UNIT.search(text) else None
+    return _amount(text, ctx) if _words_pattern(ctx, "money_units").search(text) else None
 
 
 def _period_in(text: str, _ctx: TurnContext) -> str | None:
@@ -77,13 +92,13 @@ def _period_in(text: str, _ctx: TurnContext) -> str | None:
     return found.group(0) if found else None
 
 
-def _workers(text: str, _ctx: TurnContext) -> int | None:
+def _workers(text: str, ctx: TurnContext) -> int | None:
     count = parse_count(text)
     if count is None:
         stripped = fold(text)
         if stripped.isdigit():
             count = int(stripped)
-        elif fold(text) in fold_all(("就我", "就我一个", "我一个", "只有我", "就我自己", "我自己")):
+        elif stripped in fold_all(ctx.kb.words.get("only_me", ())):
             count = 1
     return count if count is not None and 0 < count < 100_000 else None
 
@@ -95,44 +110,41 @@ def _workers_in(text: str, _ctx: TurnContext) -> int | None:
 
 def _contract(text: str, ctx: TurnContext) -> bool | None:
     folded = fold(text)
-    if folded in fold_all(ctx.kb.words.get("contract_no", ())) or "没签" in folded or "没有合同" in folded:
+    if folded in fold_all(ctx.kb.words.get("contract_no", ())) or _mentions(folded, ctx, "contract_no_phrases"):
         return False
-    if folded in fold_all(ctx.kb.words.get("contract_yes", ())) or "签了" in folded:
+    if folded in fold_all(ctx.kb.words.get("contract_yes", ())) or _mentions(folded, ctx, "contract_yes_phrases"):
         return True
     return None
 
 
-def _contract_in(text: str, _ctx: TurnContext) -> bool | None:
+def _contract_in(text: str, ctx: TurnContext) -> bool | None:
     folded = fold(text)
-    if "合同" not in folded:
+    if not _mentions(folded, ctx, "contract_topic"):
         return None
-    if any(word in folded for word in ("没签", "没有签", "没有合同", "没合同", "不签")):
+    if _mentions(folded, ctx, "contract_no_phrases"):
         return False
-    return True if any(word in folded for word in ("签了", "签过", "有合同")) else None
+    return True if _mentions(folded, ctx, "contract_yes_phrases") else None
 
 
 def _employment(text: str, ctx: TurnContext) -> str | None:
     value = clean(text)[:120]
     folded = fold(value)
-    if any(word in folded for word in fold_all(ctx.kb.words.get("left_words", ()))):
-        return f"{ctx.kb.reply('left_job')}（{value}）" if len(folded) > 2 else ctx.kb.reply("left_job")
-    if any(word in folded for word in fold_all(ctx.kb.words.get("employed_words", ()))):
+    if _mentions(folded, ctx, "left_words"):
+        return ctx.say("left_job_said", said=value) if len(folded) > 2 else ctx.kb.reply("left_job")
+    if _mentions(folded, ctx, "employed_words"):
         return ctx.kb.reply("still_employed")
     return value if len(folded) >= 2 else None
 
 
 def _employment_in(text: str, ctx: TurnContext) -> str | None:
-    folded = fold(text)
-    if any(
-        word in folded for word in ("辞职以后", "离职以后", "离职了", "辞职了", "不干了", "被辞退", "被开除")
-    ):
+    if _mentions(fold(text), ctx, "left_job_phrases"):
         return ctx.kb.reply("left_job")
     return None
 
 
-def _name(text: str, _ctx: TurnContext) -> str | None:
+def _name(text: str, ctx: TurnContext) -> str | None:
     value = clean(text)
-    found = _NAME.search(value)
+    found = _name_pattern(ctx).search(value)
     if found:
         return found.group(1)
     folded = fold(value)
@@ -141,8 +153,8 @@ def _name(text: str, _ctx: TurnContext) -> str | None:
     return None
 
 
-def _name_in(text: str, _ctx: TurnContext) -> str | None:
-    found = _NAME.search(clean(text))
+def _name_in(text: str, ctx: TurnContext) -> str | None:
+    found = _name_pattern(ctx).search(clean(text))
     return found.group(1) if found else None
 
 

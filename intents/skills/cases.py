@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.forms import FORMS, start_form
 from intents.ids import IntentId
 from intents.matcher import Candidate
+from intents.pending import PendingKind
 from intents.skills.faq import answer_entry
 from intents.staff.cases import mediator_name, status_label
 from intents.turn import Button, OutboxItem, Reply, Turn
 from storage import cases, dialogue_state
 from storage.models import Case
 
-OFFER_FORM = "offer"
-INTAKE_PAYLOAD = "intake"
-OPEN_CASE = "open_case"
+OPEN_CASE = "open_case"  # FAQ entry actions
 ADD_INFO = "case_add_info"
 WITHDRAW = "case_withdraw"
-ADD_INFO_FORM = "case_add_info"
-WITHDRAW_FORM = "case_withdraw"
 
 
 def start_intake(ctx: TurnContext, text: str) -> Turn:
@@ -41,13 +39,13 @@ class WageArrearsSkill:
         dialogue_state.start_form(
             session=ctx.session,
             state=ctx.state,
-            form=OFFER_FORM,
+            form=PendingKind.OFFER,
             slots={"form": "wage_arrears", "text": ctx.inbound.text[:500]},
             expires_at=ctx.now + ctx.policy.form_idle,
             now=ctx.now,
         )
         reply = turn.reply
-        buttons = (*reply.buttons, Button(ctx.say("intake_offer_button"), f"{INTAKE_PAYLOAD}:wage_arrears"))
+        buttons = (*reply.buttons, Button(ctx.say("intake_offer_button"), payloads.intake("wage_arrears")))
         return Turn(Reply(reply.text, reply.intent, reply.confidence, buttons), turn.outbox)
 
 
@@ -71,7 +69,9 @@ class CaseStatusSkill:
             if case is None:
                 return Turn(Reply(ctx.say("case_none_open"), self.intent, match.score))
             form, key = (
-                (ADD_INFO_FORM, "add_info_ask") if action == ADD_INFO else (WITHDRAW_FORM, "withdraw_ask")
+                (PendingKind.CASE_ADD_INFO, "add_info_ask")
+                if action == ADD_INFO
+                else (PendingKind.CASE_WITHDRAW, "withdraw_ask")
             )
             dialogue_state.start_form(
                 session=ctx.session,
@@ -114,7 +114,7 @@ def continue_case_action(ctx: TurnContext, text: str) -> Turn:
     if case is None or case.user_id != ctx.user_pk:
         return Turn(Reply(ctx.say("case_none_open"), intent, 1.0))
     staff = (case.assigned_staff,) if case.assigned_staff else ctx.policy.on_duty(ctx.local_now())
-    if form == ADD_INFO_FORM:
+    if form == PendingKind.CASE_ADD_INFO:
         if is_cancel(text, ctx):
             return Turn(Reply(ctx.say("form_cancelled"), intent, 1.0))
         cases.add_info(session=ctx.session, case=case, text=text[:1000], now=ctx.now)

@@ -14,6 +14,7 @@ from typing import ClassVar
 
 from rapidfuzz import fuzz
 
+from intents import payloads
 from intents.clarify import offer_choices
 from intents.context import TurnContext
 from intents.event_text import EventText
@@ -25,7 +26,6 @@ from intents.turn import Button, OutboxItem, Reply, Turn
 from storage import events, signups
 from storage.models import Event, Signup, User
 
-EVENT_PAYLOAD = "event"
 LIST_LIMIT = 6  # events in one list: what fits on a phone screen
 MY_SIGNUPS_LIMIT = 10
 FUZZY_MIN = 80.0  # rapidfuzz partial_ratio (0–100) for a name that is not written out exactly
@@ -76,8 +76,9 @@ def find_events(text: str, candidates: Sequence[Event], ctx: TurnContext) -> lis
     return [event for score, event in fuzzy if score >= best - FUZZY_SPREAD]
 
 
-def _payload(action: str, event_id: int | None) -> str:
-    return f"{EVENT_PAYLOAD}:{action}:{event_id}"
+def _id(event: Event) -> int:
+    assert event.id is not None  # events come from the database
+    return event.id
 
 
 def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[Button, ...]]:
@@ -93,7 +94,7 @@ def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[B
         )
         for number, event in enumerate(found, start=1)
     ]
-    buttons = tuple(Button(event.title, _payload("signup", event.id)) for event in found)
+    buttons = tuple(Button(event.title, payloads.event("signup", _id(event))) for event in found)
     return "\n".join(lines), buttons
 
 
@@ -199,7 +200,7 @@ class EventCancelSkill:
                 return cancel_signup(signup, event, ctx, match.score)
         choices = [by_event[event.id] for event in named] if named else mine
         lines = signup_lines(choices[:LIST_LIMIT], ctx)
-        buttons = [Button(event.title, _payload("cancel", event.id)) for _, event in choices[:LIST_LIMIT]]
+        buttons = [Button(event.title, payloads.event("cancel", _id(event))) for _, event in choices[:LIST_LIMIT]]
         reply = lead + ctx.say("event_cancel_pick") + "\n" + "\n".join(lines)
         return offer_choices(ctx, reply, buttons, self.intent, match.score)
 
@@ -258,18 +259,17 @@ class MySignupsSkill:
 
 def event_payload(value: str, ctx: TurnContext) -> Turn | None:
     """A tapped (or numbered) event button: "signup:<event id>" or "cancel:<event id>"."""
-    action, _, raw_id = value.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 9):  # a forged id must not overflow SQL
+    parsed = payloads.parse_event(value)
+    if parsed is None:
         return None
-    event = events.get(session=ctx.session, event_id=int(raw_id))
+    action, event_id = parsed
+    event = events.get(session=ctx.session, event_id=event_id)
     if event is None:
         intent = IntentId.EVENT_CANCEL if action == "cancel" else IntentId.EVENT_SIGNUP
         return Turn(Reply(ctx.say("event_gone"), intent, 1.0))
     if action == "signup":
         return begin_signup(event, ctx)
-    if action == "cancel":
-        signup = signups.find(session=ctx.session, event_id=int(raw_id), user_id=ctx.user_pk)
-        if signup is None or signup.status not in signups.ACTIVE:
-            return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))
-        return cancel_signup(signup, event, ctx)
-    return None
+    signup = signups.find(session=ctx.session, event_id=event_id, user_id=ctx.user_pk)
+    if signup is None or signup.status not in signups.ACTIVE:
+        return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))
+    return cancel_signup(signup, event, ctx)

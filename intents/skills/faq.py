@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from intents import payloads
 from intents.context import TurnContext, render
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.turn import Button, Reply, Turn
 from knowledge import FaqEntry
-
-DETAIL_PAYLOAD = "detail"
 
 
 def answer_entry(entry: FaqEntry, ctx: TurnContext, confidence: float, lead: str = "") -> Turn:
@@ -20,7 +19,7 @@ def answer_entry(entry: FaqEntry, ctx: TurnContext, confidence: float, lead: str
         text = f"{lead}\n{text}"
     buttons: tuple[Button, ...] = ()
     if entry.detail:
-        buttons = (Button(ctx.say("detail_button"), f"{DETAIL_PAYLOAD}:{entry.id}"),)
+        buttons = (Button(ctx.say("detail_button"), payloads.detail(entry.id)),)
     ctx.state.last_entry = entry.id
     return Turn(Reply(text, IntentId(entry.intent), confidence, buttons))
 

@@ -12,8 +12,6 @@ from intents.tickets import open_for_worker
 from intents.turn import Reply, Turn
 from storage import tickets
 
-WEEKDAY_NAMES = "一二三四五六日"
-
 
 def next_office_opening(ctx: TurnContext) -> datetime | None:
     """When the office next opens, or None while it is open now: working days by the official calendar
@@ -28,16 +26,14 @@ def next_office_opening(ctx: TurnContext) -> datetime | None:
 
 
 def describe_opening(opening: datetime, ctx: TurnContext) -> str:
-    """今天 / 明天 / 周一 followed by the time, as a worker would say it."""
-    today = ctx.local_now().date()
-    days = (opening.date() - today).days
+    """今天 / 明天 / 周一 followed by the time, as a worker would say it (replies opening_*)."""
+    days = (opening.date() - ctx.local_now().date()).days
+    time = opening.strftime("%H:%M")
     if days == 0:
-        day = "今天"
-    elif days == 1:
-        day = "明天"
-    else:
-        day = "周" + WEEKDAY_NAMES[opening.weekday()]
-    return f"{day}上午{opening.strftime('%H:%M')}上班后"
+        return ctx.say("opening_today", time=time)
+    if days == 1:
+        return ctx.say("opening_tomorrow", time=time)
+    return ctx.say("opening_later", weekday=ctx.kb.words["weekdays"][opening.weekday()], time=time)
 
 
 class HandoffSkill:

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.skills.faq import answer_entry
 from intents.turn import Button, Reply, Turn
 
-MENU_PAYLOAD = "menu"
-
 
 def menu_buttons(ctx: TurnContext) -> tuple[Button, ...]:
     """The service menu: each button sends a typical question (labels and questions from replies/*.toml)."""
     items = ctx.kb.words.get("menu", ())
-    return tuple(Button(item.split("|")[0], f"{MENU_PAYLOAD}:{item.split('|')[-1]}") for item in items)
+    return tuple(Button(item.split("|")[0], payloads.menu(item.split("|")[-1])) for item in items)
 
 
 class MenuSkill:

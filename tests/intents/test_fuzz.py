@@ -1,4 +1,4 @@
-"""Arbitrary text never crashes the dialogue and always gets a non-empty reply."""
+"""Arbitrary text never crashes the dialogue and always gets a reply the bot has a source for."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.app import Services
-from intents import IntentId
+from intents import IntentId, Reply
 from tests.support.conversation import Conversation
+from tests.support.kinds import reply_kind
 
 _users = itertools.count()
 
@@ -18,8 +19,8 @@ _users = itertools.count()
 @given(text=st.text(max_size=300))
 def test_any_text_gets_a_reply(services: Services, text: str) -> None:
     reply = Conversation(services, user=f"fuzz-{next(_users)}").say(text)
-    assert reply.text.strip()
     assert isinstance(reply.intent, IntentId)
+    assert reply_kind(reply, services.kb) is not None, reply.text
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -33,4 +34,13 @@ def test_any_text_gets_a_reply(services: Services, text: str) -> None:
 def test_any_conversation_gets_replies(services: Services, texts: list[str]) -> None:
     worker = Conversation(services, user=f"fuzz-conv-{next(_users)}")
     for text in texts:
-        assert worker.say(text).text.strip()
+        reply = worker.say(text)
+        assert reply_kind(reply, services.kb) is not None, reply.text
+
+
+def test_the_kind_check_knows_the_bots_sentences_and_nothing_else(services: Services) -> None:
+    kb = services.kb
+    said = Conversation(services, user="fuzz-check").say("你好")
+    assert reply_kind(said, kb) is not None
+    for stray in ("Traceback (most recent call last):", "你好", "{union_hotline}", "None", "请"):
+        assert reply_kind(Reply(stray, IntentId.OUT_OF_SCOPE, 0.0), kb) is None, stray

@@ -174,3 +174,126 @@ def test_housing_fund_is_not_optional(worker: Conversation) -> None:
     assert "不是“自愿”的" in reply.text
     assert "5%" in reply.text
     assert "12329" in reply.text
+
+
+# --- law review (docs/law_review.md): each correction as the worker meets it ---
+
+
+def test_an_uninsured_injured_worker_hears_the_one_year_deadline(worker: Conversation) -> None:
+    reply = worker.say("厂里没给我交工伤保险 我干活受伤了怎么办")
+    assert "1年内可以直接申请" in reply.text
+    assert "《工伤保险条例》第十七条" in reply.text
+
+
+def test_past_the_inspection_bar_the_worker_can_still_go_to_arbitration(worker: Conversation) -> None:
+    reply = worker.say("违法的事过了两年还能举报吗")
+    assert "2年内没被发现" in reply.text
+    assert "还可以申请劳动仲裁" in reply.text
+
+
+def test_a_broken_union_mediation_agreement_goes_to_arbitration_or_a_payment_order(worker: Conversation) -> None:
+    reply = worker.say("调解书签了公司不履行")
+    assert "调解协议不能直接申请执行" in reply.text
+    assert "支付令" in reply.text
+    assert "《劳动争议调解仲裁法》第十六条" in reply.text
+
+
+def test_a_bankrupt_employers_wages_go_through_the_administrator(worker: Conversation) -> None:
+    reply = worker.say("公司破产了 欠我的工资还能拿到吗")
+    assert "破产管理人" in reply.text
+    assert "或者申请劳动仲裁" not in reply.text  # the route is said once
+
+
+def test_pension_years_mention_the_2025_reform(worker: Conversation) -> None:
+    reply = worker.say("养老保险要交多少年才能领")
+    assert "十五年" in reply.text
+    assert "最低缴费年限都逐步提高" in reply.text
+    assert "12333" in reply.text
+
+
+def test_an_injured_intern_is_not_promised_who_pays(worker: Conversation) -> None:
+    reply = worker.say("实习期间受伤了谁管")
+    assert "按各自的责任赔偿" in reply.text
+    assert "都有责任" not in reply.text
+    assert "就是劳动关系" not in reply.text
+
+
+def test_a_rulebook_does_not_make_a_fine_lawful(worker: Conversation) -> None:
+    reply = worker.say("单位可以罚员工钱吗")
+    assert "没有合法依据的罚款、扣钱，就是克扣工资" in reply.text
+    assert "必须有合法的规章制度" not in reply.text
+
+
+def test_housing_fund_rate_is_of_the_workers_own_wage(worker: Conversation) -> None:
+    reply = worker.say("公积金缴费比例是多少")
+    assert "不得低于您上一年度月平均工资的5%" in reply.text
+
+
+def test_a_father_hears_beijings_15_days(worker: Conversation) -> None:
+    reply = worker.say("老婆生孩子我能休几天假")
+    assert "北京规定" in reply.text
+    assert "陪产假15天" in reply.text
+    assert "没有规定" not in reply.text
+
+
+def test_a_worker_pushed_out_before_retirement_hears_the_deadline(worker: Conversation) -> None:
+    reply = worker.say("没到岁数单位逼我办退休")
+    assert "时效是一年" in reply.text
+
+
+def test_severance_menu_says_the_three_figures_are_alternatives(worker: Conversation) -> None:
+    worker.say("我干了五年零三个月，月薪八千，公司把我辞退了，能赔多少")
+    result = worker.say("说不清楚")
+    assert "只对应其中一种" in result.text
+    assert "因生病、不能胜任、情况变化解除，又没提前三十日通知的" in result.text
+    assert "不再另加" in result.text
+
+
+def test_no_notice_result_warns_that_no_reason_at_all_is_unlawful(worker: Conversation) -> None:
+    reply = worker.say("公司没提前通知就把我辞退了，干了两年，工资六千，能赔多少")
+    assert "18,000元" in reply.text
+    assert "可能是违法辞退" in reply.text
+
+
+def test_lawful_termination_says_when_no_compensation_is_owed(worker: Conversation) -> None:
+    reply = worker.say("我干了三年，月薪六千，协商解除，能拿多少补偿")
+    assert "18,000元" in reply.text
+    assert "协商解除是您自己先提出的" in reply.text
+    assert "《劳动合同法》第四十六条" in reply.text
+
+
+def test_unlawful_result_says_damages_replace_compensation(worker: Conversation) -> None:
+    worker.say("公司把我辞退了，能赔多少")
+    worker.say("五年零三个月")
+    worker.say("八千")
+    reply = worker.say("1")
+    assert "88,000元" in reply.text
+    assert "不再另拿经济补偿" in reply.text
+    assert "2008年1月1日以前" not in reply.text
+
+
+def test_service_from_before_2008_is_flagged_for_compensation(worker: Conversation) -> None:
+    worker.say("公司裁员 我干了二十年 能拿多少补偿")
+    reply = worker.say("六千")
+    assert "120,000元" in reply.text  # 20 × 6000 over the whole service …
+    assert "2008年1月1日以前" in reply.text  # … but the years before 2008 follow the rules of that time
+    assert "《劳动合同法》第九十七条" in reply.text
+
+
+def test_untaken_leave_refusal_needs_leave_offered_first(worker: Conversation) -> None:
+    worker.say("今年5天年假没休 单位该给多少钱")
+    reply = worker.say("八千")
+    assert "单位安排了年假、您因自己的原因书面提出不休的" in reply.text
+
+
+def test_injury_grant_is_paid_by_an_uninsured_employer(worker: Conversation) -> None:
+    worker.say("工伤评了九级 能赔多少")
+    reply = worker.say("六千")
+    assert "54,000元" in reply.text  # 9 × 6000
+    assert "由单位按同样标准付" in reply.text
+
+
+def test_weekday_overtime_counted_in_whole_days_is_flagged(worker: Conversation) -> None:
+    reply = worker.say("平时下班后加班4天 月薪八千 加班费多少")
+    assert "每天延长最多三小时" in reply.text
+    assert "《劳动法》第四十一条" in reply.text

@@ -17,4 +17,5 @@ def test_staff_without_open_reminder_gets_a_short_thanks(services: Services) -> 
 
 def test_a_workers_shoudao_is_not_an_acknowledgement(services: Services) -> None:
     reply = Conversation(services, user="w1", channel="web").say("收到")
+    assert reply.intent is IntentId.THANKS  # a worker's 收到 is an everyday thanks
     assert "确认" not in reply.text

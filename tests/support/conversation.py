@@ -39,6 +39,10 @@ class Conversation:
     def say(self, text: str, *, message_id: str | None = None) -> Reply:
         return self._send(text, message_id=message_id)
 
+    def press(self, label: str, payload: str) -> Reply:
+        """A button press as a platform hands it over, whatever its payload (an old or a forged button)."""
+        return self._send(label, kind="button", payload=payload)
+
     def tap(self, label: str) -> Reply:
         """Tap the button with this label on the last reply."""
         last = self.replies[-1]

@@ -1,8 +1,9 @@
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from intents.calculators import LocalFigures, Rules, Termination, pay_months, severance
+from intents.calculators import LocalFigures, Rules, Termination, pay_months, reaches_before_law, severance
 
 
 @pytest.mark.parametrize(
@@ -66,3 +67,18 @@ def test_negative_input_is_refused(rules: Rules, no_local: LocalFigures) -> None
         severance(-1, Decimal(8000), rules, no_local)
     with pytest.raises(ValueError, match="negative"):
         severance(12, Decimal(-1), rules, no_local)
+
+
+@pytest.mark.parametrize(
+    ("months", "today", "expected"),
+    [
+        (226, date(2026, 11, 25), False),  # started in January 2008: the law already applied
+        (227, date(2026, 11, 25), True),  # started in December 2007
+        (5 * 12, date(2026, 11, 25), False),
+        (1, date(2008, 1, 20), True),  # started in December 2007
+        (0, date(2008, 1, 20), False),
+        (2, date(2008, 2, 20), True),
+    ],
+)
+def test_service_reaching_before_2008_is_flagged(rules: Rules, months: int, today: date, expected: bool) -> None:
+    assert reaches_before_law(months, today, rules) is expected

@@ -156,7 +156,9 @@ def test_staff_list_export_and_close_from_chat(staff_services: Services) -> None
     assert "张三｜13812345678｜月坛科技公司" in roster.text
     closed = staff.say("/close swim")
     assert "已停止" in closed.text
-    assert "午间游泳" not in worker.say("最近有什么活动").text
+    still_open = worker.say("最近有什么活动")
+    assert still_open.intent == IntentId.EVENT_LIST
+    assert "职工健步走" in still_open.text and "午间游泳" not in still_open.text
     assert "没有找到活动nope" in staff.say("/export nope").text
 
 
@@ -164,6 +166,8 @@ def test_a_worker_cannot_use_staff_commands(staff_services: Services) -> None:
     add_demo_events(staff_services)
     stranger = Conversation(staff_services, user="1234", channel="telegram")
     reply = stranger.say("/export swim")
+    assert reply.intent != IntentId.EVENT_LIST  # read as a worker's words, not a staff command
+    assert reply.text and reply.text == Conversation(staff_services, user="5678", channel="telegram").say("/export swim").text
     assert "13812345678" not in reply.text and "报名名单" not in reply.text
 
 

@@ -38,7 +38,9 @@ def test_a_move_the_status_does_not_allow_is_refused(staffed: Services) -> None:
 
 def test_a_worker_sees_only_their_own_cases(staffed: Services) -> None:
     open_case(staffed, "zhang")
-    other = Conversation(staffed, "wang-worker").say("查一下我的案子进度")
+    other = Conversation(staffed, "wang-worker").say("我的案子到哪一步了")
+    assert other.intent == IntentId.CASE_STATUS
+    assert staffed.kb.reply("case_status_none").strip()[:10] in other.text
     assert "QX-" not in other.text
 
 
@@ -76,6 +78,9 @@ def test_handoff_opens_a_ticket_and_a_staff_reply_reaches_the_worker(staffed: Se
 def test_two_misunderstandings_in_a_row_hand_over_to_a_person(staffed: Services) -> None:
     worker = Conversation(staffed, "lost")
     first = worker.say("qwerty zxcv")
+    assert not first.answered and first.text == staffed.kb.reply("not_understood").strip().format_map(
+        staffed.policy.facts
+    )
     assert "工单" not in first.text
     second = worker.say("asdf hjkl")
     assert "T-001" in second.text and "转给工作人员" in second.text
