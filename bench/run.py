@@ -69,19 +69,6 @@ def _turn_timings(base: object, texts: list[str], rounds: int) -> tuple[list[flo
     return walls[skip:], cpus[skip:]
 
 
-def _lcut_cpu(texts: list[str], rounds: int) -> list[float]:
-    import jieba
-
-    jieba.lcut("预热")
-    timings = []
-    for _ in range(rounds):
-        for text in texts:
-            begin = time.thread_time()
-            jieba.lcut(text)
-            timings.append(time.thread_time() - begin)
-    return timings
-
-
 def per_message(rounds: int, synthetic: bool) -> list[str]:
     """Whole turn against jieba.lcut on the same messages, in wall and CPU time; returns the table lines.
 
@@ -91,7 +78,7 @@ def per_message(rounds: int, synthetic: bool) -> list[str]:
     kb = latency.load_knowledge()
     texts = latency.messages(kb)
     lcut = latency.jieba_alone(texts, 5)
-    lcut_cpu = statistics.median(_lcut_cpu(texts, 5))
+    lcut_cpu = statistics.median(latency.jieba_alone(texts, 5, time.thread_time))
     lcut_p50 = statistics.median(lcut)
     lines = [
         f"| `jieba.lcut` alone, {len(texts)} messages | p50 {lcut_p50 * 1e3:.3f} ms "
