@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from bot.plan import routine_plan, workday_calendar
 from bot.reach import reachable_staff
 from intents import AidTier, DialoguePolicy, Matcher
 from intents.calculators import LocalFigure, LocalFigures
-from intents.context import DutyShift
+from intents.context import Bookable, DutyShift
 from intents.staff.routines import Plan
 from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase, KnowledgeError, load_knowledge
@@ -81,6 +81,21 @@ def dialogue_policy(settings: Settings, calendar: WorkdayCalendar | None = None)
         urgent_workers=settings.cases.urgent_workers,
         urgent_amount=settings.cases.urgent_amount,
         overdue_days=settings.cases.overdue_days,
+        bookable=tuple(
+            Bookable(
+                key=service.key,
+                name=service.name,
+                words=tuple(service.words),
+                place=service.place,
+                minutes=service.minutes,
+                weekly=tuple(
+                    (int(day), time.fromisoformat(clock))
+                    for day, _, clock in (item.partition(" ") for item in service.weekly)
+                ),
+                days_ahead=service.days_ahead,
+            )
+            for service in settings.appointments
+        ),
         calendar=calendar or workday_calendar(settings),
         region=local_figures(settings),
     )

@@ -6,6 +6,7 @@ import argparse
 import json
 import signal
 import threading
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,17 +31,21 @@ def _month(value: str) -> tuple[int, int]:
 
 
 def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
-    """Print the coming meetings with their reminder times and attendees."""
+    """Print the coming meetings (from now, or from --from) with reminder times, attendees and clashes."""
     from bot.app import dialogue_policy, load_kb
+    from bot.clock import SystemClock
     from bot.config import load_settings
     from bot.plan import routine_plan, workday_calendar
+    from intents.staff.routines import clashes
 
     settings = load_settings(args.config)
     plan = routine_plan(settings, workday_calendar(settings))
-    start = args.start or settings_today(settings)
     text = RoutineText(load_kb(), dialogue_policy(settings, plan.calendar))
-    for item in plan.upcoming(start, args.days):
+    items = plan.coming(SystemClock(settings.tz).now(), args.days, args.start)
+    clashing = clashes(items)
+    for index, item in enumerate(items):
         routine = item.routine
+        others = clashing.get(index, [])
         if args.json:
             row: dict[str, Any] = {
                 "routine": routine.key,
@@ -50,18 +55,25 @@ def cmd_reminders_list(args: argparse.Namespace, out: TextIO) -> int:
                 "attendees": list(routine.attendees),
                 "place": routine.place,
                 "delay_reason": item.delay_reason,
+                "clashes_with": [other.routine.key for other in others],
             }
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
-            print(_meeting_line(text, item), file=out)
+            print(_meeting_line(text, item, others), file=out)
     return 0
 
 
-def _meeting_line(text: RoutineText, item: Occurrence) -> str:
+def _meeting_line(text: RoutineText, item: Occurrence, others: Sequence[Occurrence] = ()) -> str:
     routine = item.routine
     delayed = ""
     if item.delay_reason is not None:
         delayed = text.say("reminders_line_delayed", holiday=text.say(f"holiday_{item.delay_reason}"))
+    if others:
+        joiner = text.kb.reply("list_joiner")
+        names = joiner.join(
+            f"{other.routine.title}（{other.meeting_at.astimezone(text.policy.timezone):%H:%M}）" for other in others
+        )
+        delayed += text.say("reminders_line_clash", others=names)
     return text.say(
         "reminders_line",
         when=text.when(item.meeting_at),
@@ -94,12 +106,12 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except OSError as error:
         raise BotError(f"cannot create {folder}: {error.strerror}") from error
     report = build_report(
-        services.engine, services.policy, year, month, services.clock.now(), services.matcher.prepare
+        services.engine, services.policy, year, month, services.clock.now(), services.matcher.question_core
     )
     chart = folder / f"report-{report.label}.png"
     markdown = folder / f"report-{report.label}.md"
     try:
-        render_chart(report, chart)
+        render_chart(report, chart, services.kb, services.policy)
         markdown.write_text(
             render_markdown(report, services.kb, services.policy, chart.name), encoding="utf-8"
         )

@@ -51,7 +51,7 @@ def cmd_kb_export(args: argparse.Namespace, out: TextIO) -> int:
     entries into the file of their intent; comments and layout of the files are kept."""
     from bot.cli import services_for
     from bot.kb_export import export
-    from intents.drafts import approved_amendments
+    from intents.staff.drafts import approved_amendments
     from storage import session_scope
 
     services = services_for(args)

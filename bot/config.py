@@ -142,6 +142,32 @@ class DutySettings(_Section):
         return value
 
 
+class AppointmentService(_Section):
+    """A service workers book a time for (`[[appointments]]`): the mediator, the lawyer, counselling …
+
+    `weekly` lists the standing times ("2 14:00" = every Tuesday 14:00), published `days_ahead` ahead; staff
+    add single times in chat with /slot.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")
+    name: str
+    words: list[str] = Field(min_length=1)  # what a worker calls it: 律师, 调解员, 心理咨询
+    place: str
+    minutes: int = Field(30, ge=5, le=480)
+    weekly: list[str] = []
+    days_ahead: int = Field(14, ge=1, le=90)
+
+    @field_validator("weekly")
+    @classmethod
+    def _weekly_times(cls, value: list[str]) -> list[str]:
+        for item in value:
+            day, _, clock = item.partition(" ")
+            if not day.isdigit() or int(day) not in range(1, 8):
+                raise ValueError(f"weekly time {item!r}: start with the weekday 1 (Monday) to 7 (Sunday)")
+            time.fromisoformat(clock)
+        return value
+
+
 class CasesSettings(_Section):
     """Wage-arrears cases: when a case is collective (urgent) and when it is overdue."""
 
@@ -183,6 +209,10 @@ class ServerSettings(_Section):
     port: int = Field(8080, ge=1, le=65535)
     max_body_bytes: int = Field(65536, ge=1024)
     passive_reply_seconds: float = Field(4.0, gt=0, lt=5)  # WeChat drops the connection after 5 s
+    # A WeChat message that cannot be stored (database locked or down) is tried again this many times, waiting
+    # from `store_retry_seconds` doubling to a minute (about ten minutes in all), then answered by the 客服 API.
+    store_attempts: int = Field(14, ge=1, le=100)
+    store_retry_seconds: float = Field(1.0, gt=0)
     web_chat: bool = True  # the web chat page at / and /api/chat
     workers: int = Field(1, ge=1, le=64)  # serve processes on one port (PostgreSQL only; `serve --workers`)
 
@@ -351,6 +381,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = TelegramSettings()
     outbox: OutboxSettings = OutboxSettings()
     events: EventsSettings = EventsSettings()
+    appointments: list[AppointmentService] = []
     scheduler: SchedulerSettings = SchedulerSettings()
     routines: list[RoutineSettings] = []
     local_rules: list[LocalRuleSettings] = []

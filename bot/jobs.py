@@ -21,6 +21,7 @@ from bot.app import Services
 from bot.report import build_report, previous_month
 from intents.event_text import queue_reminders
 from intents.outbox import write as write_outbox
+from intents.skills.appointments import queue_reminders as queue_appointment_reminders
 from intents.staff.cases import flag_overdue
 from intents.staff.desk import SYSTEM, Desk
 from intents.staff.events import open_series
@@ -28,7 +29,7 @@ from intents.staff.report import render_pack
 from intents.staff.routine_text import RoutineText
 from intents.staff.routines import Occurrence, Plan
 from intents.turn import OutboxItem
-from storage import dialogue_state, reminders, session_scope
+from storage import dialogue_state, meetings, reminders, session_scope
 
 STAFF = "staff"  # outbox rows to a staff member by id; the sender finds their account (bot/sender.py)
 REASON_ROUTINE = "routine_reminder"
@@ -62,7 +63,10 @@ class Jobs:
     def send_routine_reminders(self) -> str:
         """Remind every attendee of each meeting whose reminder time has come; repeat unacknowledged ones."""
         now = self.now()
-        due = self.plan.due(now)
+        start, end = self.plan.window(now)
+        with session_scope(self.services.engine) as session:
+            moves = meetings.moves_between(session=session, start=start, end=end)
+        due = self.plan.due(now, moves)
         packs = {
             item.key: self._pack(item) for item in due if item.routine.with_figures and self._unsent(item)
         }
@@ -112,6 +116,16 @@ class Jobs:
                 session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
             )
         return f"{queued} event reminder(s)"
+
+    def send_appointment_reminders(self) -> str:
+        """Queue the day-before reminder of every booked appointment (dedup keys send each once)."""
+        services = self.services
+        ahead = timedelta(hours=services.settings.events.remind_before_hours)
+        with session_scope(services.engine) as session:
+            queued = queue_appointment_reminders(
+                session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
+            )
+        return f"{queued} appointment reminder(s)"
 
     def flag_overdue_cases(self) -> str:
         """Flag mediation cases past the window and tell staff and workers (each case once)."""

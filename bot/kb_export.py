@@ -21,8 +21,14 @@ def _multiline(text: str) -> object:
 def export(base: KnowledgeBase, amendments: Sequence[Amendment], faq_dir: Path) -> dict[str, int]:
     """Apply `amendments` to the files under `faq_dir`; returns changes written per file name.
 
-    Idempotent: a phrasing already in its entry, or an entry whose id a file has, is not written again.
+    Idempotent: a phrasing already in its entry, or an entry whose id a file under `faq_dir` has (looked up
+    in the files themselves, so an export into another checkout is idempotent too), is not written again.
     """
+    in_files = {
+        str(table.get("id"))
+        for path in sorted(faq_dir.glob("*.toml"))
+        for table in tomlkit.parse(path.read_text(encoding="utf-8")).get("entry", [])
+    }
     documents: dict[Path, tomlkit.TOMLDocument] = {}
     written: dict[str, int] = {}
 
@@ -54,8 +60,9 @@ def export(base: KnowledgeBase, amendments: Sequence[Amendment], faq_dir: Path) 
                     known.add(phrasing_key(text))
                     written[path.name] = written.get(path.name, 0) + 1
         else:
-            if base.entry(amendment.entry_id) is not None:
+            if amendment.entry_id in in_files:
                 continue
+            in_files.add(amendment.entry_id)
             same_intent = next((e.source for e in base.entries if e.intent == amendment.intent and e.source != "console"), None)
             path = faq_dir / (same_intent or f"{amendment.intent}.toml")
             table = tomlkit.table()
@@ -67,6 +74,8 @@ def export(base: KnowledgeBase, amendments: Sequence[Amendment], faq_dir: Path) 
             table["phrasings"] = phrasings
             table["answer"] = _multiline(amendment.answer)
             table["refs"] = list(amendment.refs)
+            if amendment.reviewed is not None:
+                table["reviewed"] = amendment.reviewed
             entries_of(path).append(table)
             written[path.name] = written.get(path.name, 0) + 1
     for path, doc in documents.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from intents import Matcher
-from intents.drafts import approved_amendments
+from intents.staff.drafts import approved_amendments
 from knowledge import KnowledgeBase, KnowledgeError
 from knowledge.amend import amend
 from storage import drafts, session_scope

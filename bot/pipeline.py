@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.app import Services
 from bot.errors import BotError
-from intents import Button, Inbound, IntentId, Reply, TurnContext, handle
+from intents import Button, Inbound, IntentId, Reply, TurnContext, handle, payloads
 from intents.context import render
+from intents.forms import FORMS, describe_active
 from intents.outbox import write as write_outbox
-from storage import dialogue_state, messages, nonces, outbox, session_scope
-from storage.models import ReplyLog
-from storage.turn import open_turn
+from storage import dialogue_state, messages, nonces, outbox, session_scope, users
+from storage.models import ReplyLog, User
+from storage.turn import open_turn, read_state
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,10 @@ def process(
     """
     try:
         return _turn(services, inbound, answer, request)
+    except OperationalError:
+        # The database is locked or unreachable: nothing was stored. The caller tries again (WeChat's late path)
+        # or refuses with 503 so the platform sends the message again; an apology now would be the only answer.
+        raise
     except (SQLAlchemyError, LookupError, ValueError, TypeError, AttributeError) as error:
         # A bug or a database hiccup in one turn must not lose the message or show a traceback.
         log.exception("turn failed for %s/%s: %s", inbound.channel, inbound.user_id, type(error).__name__)
@@ -101,6 +106,18 @@ def process(
             answered=False,
         )
         return _turn(services, inbound, answer, request, fixed_reply=apology)
+
+
+def _as_typed_button(session: Session, inbound: Inbound, recorded: messages.Recorded) -> Inbound:
+    """A short text that is the label of a button on the user's last reply is that button's tap.
+
+    WeChat shows buttons as lines to send back; the worker who types "排候补" means the button.
+    """
+    if inbound.kind != "text" or len(inbound.text) > payloads.TYPED_LABEL_MAX:
+        return inbound
+    buttons = messages.last_buttons(session=session, user_id=recorded.user_id, before_id=recorded.id)
+    payload = payloads.typed_button(inbound.text, buttons)
+    return inbound if payload is None else replace(inbound, kind="button", payload=payload)
 
 
 def _turn(
@@ -135,6 +152,7 @@ def _turn(
         if fixed_reply is not None:
             reply = fixed_reply
         else:
+            inbound = _as_typed_button(session, inbound, recorded)
             kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
             ctx = TurnContext(
                 session=session,
@@ -270,6 +288,58 @@ def waiting_for(services: Services, *, channel: str, recipient: str) -> list[str
             session=session, channel=channel, recipient=recipient, now=services.clock.now()
         )
         return [row.text for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationView:
+    """What a reloaded chat page shows: the visitor's own conversation and the form they are filling in."""
+
+    lines: list[messages.HistoryLine]
+    active_form: str | None  # "您正在填写欠薪调解登记。…" with the question waiting, or None
+
+
+def _active_form(services: Services, session: Session, user: User, now: datetime) -> str | None:
+    """The active form described as a turn would describe it, read without locking the user's row."""
+    assert user.id is not None
+    state = read_state(session=session, user_id=user.id, now=now)
+    if state.form is None:
+        return None
+    kb, matcher = services.knowledge.current()
+    view = Inbound(user.channel, user.external_id, "", f"view:{now.timestamp()}", now, "menu")
+    ctx = TurnContext(
+        session=session,
+        kb=kb,
+        matcher=matcher,
+        policy=services.policy,
+        inbound=view,
+        user_pk=user.id,
+        state=state,
+        now=now,
+    )
+    return describe_active(ctx, FORMS)
+
+
+def active_form(services: Services, *, channel: str, user_id: str) -> str | None:
+    """"您正在填写…" for the form the user is filling in, or None."""
+    with session_scope(services.engine) as session:
+        user = users.find_user(session=session, channel=channel, external_id=user_id)
+        return _active_form(services, session, user, services.clock.now()) if user is not None else None
+
+
+def conversation(services: Services, *, channel: str, user_id: str, limit: int = 60) -> ConversationView:
+    """The conversation of one user of a channel (theirs only), oldest first, and their active form.
+
+    Only the last reply's buttons are offered again: an older message's buttons were answered already.
+    """
+    with session_scope(services.engine) as session:
+        user = users.find_user(session=session, channel=channel, external_id=user_id)
+        if user is None:
+            return ConversationView([], None)
+        lines = [line for line in messages.history(session=session, user=user, limit=limit) if line.text]
+        for index, line in enumerate(lines[:-1]):
+            if line.buttons:
+                lines[index] = replace(line, buttons=())
+        return ConversationView(lines, _active_form(services, session, user, services.clock.now()))
 
 
 def remember_request(services: Services, request: SignedRequest) -> nonces.Seen:

@@ -8,6 +8,7 @@ id configured (`wechat.alert_template_id`) alerts reach them at any time.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.config import Settings, StaffMember
@@ -21,14 +22,15 @@ class Route:
     account: str
 
 
-def routes(member: StaffMember, settings: Settings) -> list[Route]:
-    """The staff member's accounts on channels that are on, in the order alerts try them (Telegram first)."""
-    found: list[Route] = []
-    if member.telegram and settings.telegram.enabled:
-        found.append(Route("telegram", member.telegram))
-    if member.wechat and settings.wechat.enabled:
-        found.append(Route("wechat", member.wechat))
-    return found
+def routes(member: StaffMember, settings: Settings, on: Collection[str] | None = None) -> list[Route]:
+    """The staff member's accounts on channels that are on, in the order alerts try them (Telegram first).
+
+    `on`: the channels a sender actually has; default, those the settings switch on.
+    """
+    if on is None:
+        on = {name for name, section in (("telegram", settings.telegram), ("wechat", settings.wechat)) if section.enabled}
+    accounts = (Route("telegram", member.telegram), Route("wechat", member.wechat))
+    return [route for route in accounts if route.account and route.channel in on]
 
 
 def reachable_staff(settings: Settings) -> tuple[str, ...]:

@@ -109,6 +109,14 @@ class Runtime:
             error=error,
         )
 
+    async def conversation(self, *, channel: str, user_id: str) -> pipeline.ConversationView:
+        """`pipeline.conversation` in a worker thread."""
+        return await self.run_sync(pipeline.conversation, self.services, channel=channel, user_id=user_id)
+
+    async def active_form(self, *, channel: str, user_id: str) -> str | None:
+        """`pipeline.active_form` in a worker thread."""
+        return await self.run_sync(pipeline.active_form, self.services, channel=channel, user_id=user_id)
+
     async def waiting_for(self, *, channel: str, recipient: str) -> list[str]:
         """`pipeline.waiting_for` in a worker thread."""
         return await self.run_sync(pipeline.waiting_for, self.services, channel=channel, recipient=recipient)

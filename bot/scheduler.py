@@ -67,6 +67,11 @@ class Scheduler(Jobs):
                 IntervalTrigger(seconds=self.settings.poll_seconds, timezone=tz),
             ),
             Job("event_reminders", self.send_event_reminders, IntervalTrigger(minutes=5, timezone=tz)),
+            Job(
+                "appointment_reminders",
+                self.send_appointment_reminders,
+                IntervalTrigger(minutes=5, timezone=tz),
+            ),
             Job("overdue_cases", self.flag_overdue_cases, CronTrigger(hour=9, minute=0, timezone=tz)),
             Job("abandoned_forms", self.expire_abandoned_forms, IntervalTrigger(hours=1, timezone=tz)),
             Job("event_series", self.extend_event_series, CronTrigger(hour=3, minute=0, timezone=tz)),

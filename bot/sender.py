@@ -10,19 +10,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from bot import reach
 from bot.app import Services
 from bot.bell import Bell
 from bot.channels.base import Channel, Delivery, OutboxRow
 from bot.config import OutboxSettings, StaffMember
 from bot.metrics import Metrics
+from intents import OutboxItem
+from intents.context import render
+from intents.outbox import write as write_outbox
 from storage import notify, outbox, session_scope
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
 
 STAFF = "staff"  # rows addressed to a staff member by their id in config.toml [[staff]]
+REASON_FAILED = "delivery_failed"  # the alert to staff that a row was given up
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +112,19 @@ class Sender:
             )
 
     def _address(self, row: Outbox) -> tuple[str, str] | _Elsewhere:
-        """(channel, recipient) for a row; a staff row goes to the member's Telegram, else WeChat, else web.
-
-        A row this sender cannot send comes back as what to record instead (re-addressed to web chat, or a retry).
-        """
+        """(channel, recipient) for a row; a staff row goes to the first of the member's routes (Telegram, then
+        WeChat) this sender can use and has not given up on for this row (`tried`), so a failing channel falls
+        back to the next at once. A row this sender cannot send comes back as what to record instead."""
         if row.channel != STAFF:
             return row.channel, row.recipient
         member = self.staff.get(row.recipient)
-        if member is not None:
-            for channel, account in (("telegram", member.telegram), ("wechat", member.wechat)):
-                if account and channel in self.channels:
-                    return channel, account
-        reason = "unknown staff id" if member is None else "no reachable account for this staff member"
-        return _Elsewhere(Delivery("retry", detail=reason))
+        if member is None:
+            return _Elsewhere(Delivery("retry", detail="unknown staff id"))
+        usable = reach.routes(member, self.services.settings, self.channels)
+        tried = set(filter(None, row.tried.split(",")))
+        for route in [route for route in usable if route.channel not in tried] or usable:
+            return route.channel, route.account
+        return _Elsewhere(Delivery("retry", detail="no reachable account for this staff member"))
 
     async def _deliver(self, name: str, items: list[tuple[Outbox, str, str]]) -> None:
         channel = self.channels[name]
@@ -132,14 +138,14 @@ class Sender:
                 )
                 continue
             assert row.id is not None
-            item = OutboxRow(row.id, name, recipient, row.text, row.reason, row.attempts)
+            item = OutboxRow(row.id, name, recipient, row.text, row.reason, row.attempts, staff=row.channel == STAFF)
             delivery = await channel.send(item)
             self.metrics.deliveries.labels(name, delivery.status).inc()
             if delivery.retry_after:
                 self._paused_until[name] = time.monotonic() + delivery.retry_after
             if delivery.status != "sent":
                 log.info("outbox row %s on %s: %s %s", row.id, name, delivery.status, delivery.detail)
-            await self._run_sync(self._record, row, delivery)
+            await self._run_sync(self._record, row, delivery, None, True, name)
             if interval and index + 1 < len(items):
                 await asyncio.sleep(interval)
 
@@ -149,7 +155,12 @@ class Sender:
         return float(min(settings.backoff_seconds * 2 ** max(attempts - 1, 0), settings.backoff_max_seconds))
 
     def _record(
-        self, row: Outbox, delivery: Delivery, readdress: tuple[str, str] | None = None, counts: bool = True
+        self,
+        row: Outbox,
+        delivery: Delivery,
+        readdress: tuple[str, str] | None = None,
+        counts: bool = True,
+        via: str | None = None,
     ) -> None:
         assert row.id is not None
         now = self.services.clock.now()
@@ -160,10 +171,16 @@ class Sender:
                 )
             elif delivery.status == "sent":
                 outbox.mark_sent(session=session, row_id=row.id, now=now)
+            elif row.channel == STAFF and via is not None and self._fallback(row, via) is not None:
+                # Another of the member's channels is left: try it now rather than wait on a failing one.
+                tried = self._fallback(row, via)
+                outbox.mark_retry(session=session, row_id=row.id, not_before=now, error=delivery.detail, tried=tried)
             elif delivery.status == "hold" and row.channel != STAFF:
                 outbox.mark_held(session=session, row_id=row.id, error=delivery.detail, now=now)
             elif delivery.status == "dead" or (counts and row.attempts >= self.settings.max_attempts):
-                outbox.mark_dead(session=session, row_id=row.id, error=delivery.detail or "too many attempts")
+                error = delivery.detail or "too many attempts"
+                outbox.mark_dead(session=session, row_id=row.id, error=error)
+                self._given_up(session, row, via or row.channel, error)
             else:
                 delay = (
                     delivery.retry_after if delivery.retry_after is not None else self.backoff(row.attempts)
@@ -173,4 +190,38 @@ class Sender:
                     row_id=row.id,
                     not_before=now + timedelta(seconds=delay),
                     error=delivery.detail,
+                    tried="" if row.channel == STAFF else None,  # every channel failed: a new round later
                 )
+
+    def _fallback(self, row: Outbox, failed: str) -> str | None:
+        """The staff row's `tried` list with `failed` added, when one of the member's channels is still untried."""
+        member = self.staff.get(row.recipient)
+        if member is None:
+            return None
+        tried = set(filter(None, row.tried.split(","))) | {failed}
+        left = reach.routes(member, self.services.settings, self.channels)
+        if not [route for route in left if route.channel not in tried]:
+            return None
+        return ",".join(sorted(tried))
+
+    def _given_up(self, session: Session, row: Outbox, channel: str, error: str) -> None:
+        """A row is dead: count it, log it, and tell the staff (one coalesced alert), never silently."""
+        self.metrics.dead.labels(channel, row.reason).inc()
+        log.error("outbox row %s (%s on %s) given up after %s attempt(s): %s", row.id, row.reason, channel, row.attempts, error)
+        if row.reason == REASON_FAILED:
+            return  # an alert about a failed alert: the log and the metric say it
+        who = self.staff[row.recipient].name if row.channel == STAFF and row.recipient in self.staff else row.recipient
+        text = render(
+            self.services.kb.reply("delivery_failed_staff"),
+            self.services.policy.facts,
+            channel=channel,
+            recipient=who,
+            reason=row.reason,
+            excerpt=row.text[:60],
+        )
+        others = [staff for staff in reach.reachable_staff(self.services.settings) if staff != row.recipient]
+        write_outbox(
+            session=session,
+            items=[OutboxItem(STAFF, staff, text, REASON_FAILED, coalesce_key=REASON_FAILED) for staff in others],
+            now=self.services.clock.now(),
+        )

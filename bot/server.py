@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -84,6 +84,11 @@ async def _http_error(request: Request, error: Exception) -> Response:  # noqa: 
     )
 
 
+async def _database_busy(request: Request, error: Exception) -> Response:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, type(error).__name__)
+    return JSONResponse({"error": "database busy"}, status_code=503, headers={"Retry-After": "5"})
+
+
 async def _server_error(request: Request, error: Exception) -> Response:
     log.error("unhandled %s on %s %s", type(error).__name__, request.method, request.url.path)
     return JSONResponse({"error": "internal error"}, status_code=500)
@@ -119,6 +124,7 @@ def create_app(
         exception_handlers={
             ChannelError: _channel_error,
             HTTPException: _http_error,
+            OperationalError: _database_busy,
             Exception: _server_error,
         },
     )

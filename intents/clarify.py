@@ -28,7 +28,7 @@ def clarify(ctx: TurnContext, candidates: Sequence[Candidate]) -> Turn:
         session=ctx.session,
         state=ctx.state,
         form=PendingKind.CHOICE,
-        slots={"options": [button.payload for button in buttons]},
+        slots={"options": [button.payload for button in buttons], "story": ctx.words[:1000]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )
@@ -85,7 +85,7 @@ def offer_choices(
         session=ctx.session,
         state=ctx.state,
         form=PendingKind.CHOICE,
-        slots={"options": [button.payload for button in buttons]},
+        slots={"options": [button.payload for button in buttons], "story": ctx.words[:1000]},
         expires_at=ctx.now + ctx.policy.form_idle,
         now=ctx.now,
     )

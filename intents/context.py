@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -41,6 +42,19 @@ class DutyShift:
 
 
 @dataclass(frozen=True, slots=True)
+class Bookable:
+    """A service workers book a time for (config.toml [[appointments]])."""
+
+    key: str
+    name: str
+    words: tuple[str, ...]
+    place: str
+    minutes: int
+    weekly: tuple[tuple[int, time], ...] = ()  # (ISO weekday, local time)
+    days_ahead: int = 14
+
+
+@dataclass(frozen=True, slots=True)
 class DialoguePolicy:
     """The slice of the settings the dialogue needs, built once by bot/app.py from config.toml."""
 
@@ -53,6 +67,10 @@ class DialoguePolicy:
     choices: int = 3
     max_message_chars: int = 500
     form_idle: timedelta = timedelta(minutes=30)
+    # A form answer that does not fit, or reads as a question, is answered as a new question when the
+    # matcher is this sure of it (interrupt_question: it does not fit AND reads as a question).
+    interrupt_score: float = 0.7
+    interrupt_question: float = 0.5
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     office_open: time = time(8, 30)
     office_close: time = time(17, 30)
@@ -67,6 +85,7 @@ class DialoguePolicy:
     urgent_workers: int = 10
     urgent_amount: int = 100_000
     overdue_days: int = 15
+    bookable: tuple[Bookable, ...] = ()
     calendar: WorkdayCalendar = field(default_factory=WorkdayCalendar)  # official working days and overrides
     region: LocalFigures = field(default_factory=LocalFigures)  # local figures the calculators use
 
@@ -128,6 +147,14 @@ class TurnContext(Speaks):
     user_pk: int  # the user's database id (their row is locked for the turn)
     state: State
     now: datetime
+    # The worker's own account of their problem when this turn acts on a choice offered for it earlier
+    # (a menu picked after "我们工地三十多个工人被拖欠工资半年了"): the facts in it are not asked again.
+    story: str = ""
+
+    @property
+    def words(self) -> str:
+        """What the worker has said on the matter: the kept story and this message."""
+        return "\n".join(part for part in (self.story, self.inbound.text) if part)
 
     @property
     def user(self) -> User:
@@ -144,6 +171,18 @@ class TurnContext(Speaks):
         return self.now.astimezone(self.policy.timezone)
 
 
+_NESTED = re.compile(r"（([^（）]*)（([^（）]*)））")
+
+
 def render(template: str, facts: Mapping[str, str], **values: object) -> str:
-    """Fill `{placeholders}` from the local facts and the given values; the result is stripped."""
-    return template.format_map({**facts, **values}).strip()
+    """Fill `{placeholders}` from the local facts and the given values; the result is stripped.
+
+    A fact ending in brackets placed at the end of a sentence's own brackets reads as one bracket on a phone:
+    "（周一至周五 8:30-17:30（法定节假日休息））" becomes "（周一至周五 8:30-17:30，法定节假日休息）".
+    """
+    text = template.format_map({**facts, **values}).strip()
+    while True:
+        flattened = _NESTED.sub(lambda m: f"（{m.group(1)}，{m.group(2)}）", text)
+        if flattened == text:
+            return text
+        text = flattened

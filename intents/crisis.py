@@ -21,7 +21,9 @@ def crisis_turn(ctx: TurnContext) -> Turn:
     The worker is told staff were notified only when an alert can reach someone (DialoguePolicy.reachable_staff).
     """
     _ticket, outbox = open_for_worker(ctx, "crisis", everyone=True)
-    urgent = tuple(OutboxItem(item.channel, item.user_id, item.text, "crisis_alert") for item in outbox)
+    urgent = tuple(
+        OutboxItem(item.channel, item.user_id, item.text, "crisis_alert", dedup_key=item.dedup_key) for item in outbox
+    )
     # Only say staff were told when an alert can reach one of them; otherwise the numbers to call now.
     reached = ctx.policy.can_alert(item.user_id for item in urgent)
     return Turn(Reply(ctx.say("crisis" if reached else "crisis_unreached"), IntentId.HANDOFF, 1.0), urgent)

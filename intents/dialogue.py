@@ -15,23 +15,25 @@ from intents.calculate import calculation_turn
 from intents.clarify import clarify, not_understood, with_second_topic
 from intents.context import TurnContext
 from intents.crisis import crisis_turn, is_crisis
-from intents.forms import FORMS, continue_form
+from intents.forms import FORMS, Form, continue_form, form_payload
+from intents.forms.engine import Interrupt, pause_for
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.normalize import clean, fold, fold_all, normalize
 from intents.payloads import PayloadKind
 from intents.pending import Pending, PendingKind
 from intents.reminders import acknowledge
-from intents.skills import SKILLS
+from intents.skills import SKILLS, skill_for
+from intents.skills.appointments import appointment_payload
 from intents.skills.cases import continue_case_action, start_intake
-from intents.skills.events import event_payload
+from intents.skills.events import event_payload, names_open_event, sign_up_by_name
 from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
 from intents.understand import lacks_labour_evidence, story_turn
 from knowledge.numerals import parse_chinese, to_chinese
-from storage import dialogue_state
+from storage import dialogue_state, messages
 from storage.tickets import ticket_number
 
 MISSES_BEFORE_HANDOFF = 2
@@ -47,8 +49,17 @@ def handle(ctx: TurnContext) -> Turn:
     if inbound.kind in ("subscribe", "unsubscribe") or (inbound.kind == "menu" and not inbound.payload):
         return _channel_event(ctx)
     if inbound.kind in ("button", "menu") and inbound.payload:
+        state = ctx.state
+        open_form = FORMS.get(state.form or "")
+        if state.expires_at is not None and state.expires_at <= ctx.now:
+            open_form = None
+        values = dict(state.slots)
         turn = _on_payload(inbound.payload, ctx)
         if turn is not None:
+            parsed = payloads.parse(inbound.payload)
+            if open_form is not None and parsed is not None and parsed.kind != PayloadKind.FORM:
+                # A menu tap mid-form answers, and says the form is still there (继续填写 / 算了).
+                turn = pause_for(open_form, values, turn, ctx)
             return turn
     if not normalize(text):
         return Turn(Reply(ctx.say("empty_message"), IntentId.OUT_OF_SCOPE, 0.0, answered=False))
@@ -84,7 +95,7 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
             if resumed is not None:
                 return resumed
         elif form in FORMS:
-            return continue_form(FORMS[form], ctx, text)
+            return continue_form(FORMS[form], ctx, text, _interrupt(FORMS[form], ctx))
         else:  # a form this version no longer has: forget it
             dialogue_state.clear_form(session=ctx.session, state=state, now=ctx.now)
 
@@ -96,6 +107,49 @@ def _converse(text: str, ctx: TurnContext) -> Turn:
             turn.outbox,
         )
     return turn
+
+
+_NEVER_INTERRUPTS = frozenset({IntentId.HELP, IntentId.THANKS, IntentId.GREETING, IntentId.OUT_OF_SCOPE})
+
+
+def _interrupt(form: Form, ctx: TurnContext) -> Interrupt:
+    """How a form asks whether an answer is plainly a new question, and has it answered.
+
+    A topic of the form's own intent is an answer ("老板一直说没钱" in the wage intake), as are greetings.
+    Choices and offers the answer leaves pending give way to the form again: their buttons work without them.
+    """
+
+    def answer(text: str, minimum: float) -> Turn | None:
+        candidates = ctx.matcher.rank(text, limit=1)
+        if not candidates or candidates[0].score < minimum:
+            return None
+        best = candidates[0]
+        intent = IntentId(best.entry.intent)
+        if intent == form.intent or intent in _NEVER_INTERRUPTS:
+            return None
+        state = ctx.state
+        kept = (state.form, dict(state.slots), state.expires_at)
+        turn = skill_for(best.entry).respond(best, ctx)
+        if state.form in PENDING:
+            state.form, state.slots, state.expires_at = kept
+        return turn
+
+    return answer
+
+
+def _handoff(ctx: TurnContext) -> Turn:
+    entry = next(entry for entry in ctx.kb.entries if entry.intent == IntentId.HANDOFF)
+    return SKILLS[IntentId.HANDOFF].respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
+
+
+def _form_payload(value: str, ctx: TurnContext) -> Turn | None:
+    """A tapped form button; one from an older message, whose form is over, says so."""
+    action, _, answer = value.partition(":")
+    state = ctx.state
+    form = FORMS.get(state.form or "")
+    if form is None or (state.expires_at is not None and state.expires_at <= ctx.now):
+        return Turn(Reply(ctx.say("form_button_stale"), IntentId.HELP, 1.0))
+    return form_payload(form, action, answer, ctx, person=lambda: _handoff(ctx))
 
 
 def _count_misses(turn: Turn, ctx: TurnContext) -> Turn:
@@ -131,6 +185,14 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     if calculated is not None:
         return calculated
     candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    # An event's own title is better evidence than the FAQ's phrasings when the matcher is unsure.
+    best = candidates[0] if candidates else None
+    if best is None or best.entry.intent == IntentId.EVENT_SIGNUP or best.score < ctx.policy.threshold_for(
+        best.entry.intent
+    ):
+        by_name = sign_up_by_name(text, ctx)
+        if by_name is not None:
+            return by_name
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
     return _decide(candidates, ctx)
@@ -165,9 +227,13 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
         best = by_intent[winner][0] if clear else leaders[0]
         # Close votes still answer when one entry leads every other intent's best by the margin.
         if clear or len(leaders) < 2 or best.score - leaders[1].score >= policy.margin:
-            turn = SKILLS[IntentId(best.entry.intent)].respond(best, ctx)
+            turn = skill_for(best.entry).respond(best, ctx)
             return with_second_topic(turn, best, candidates, ctx)
         candidates = [best] + [candidate for candidate in candidates if candidate is not best]
+    top = candidates[0]
+    if top.entry.intent == IntentId.EVENT_SIGNUP and names_open_event(ctx.inbound.text, ctx):
+        # Signup phrasings name the kinds of event a station holds; a new one is known by its name instead.
+        return SKILLS[IntentId.EVENT_SIGNUP].respond(top, ctx)
     return clarify(ctx, candidates)
 
 
@@ -202,6 +268,7 @@ def _resume_choice(ctx: TurnContext, text: str) -> Turn | None:
     """"2" or "第二个" after numbered choices acts like tapping that button; anything else is read afresh."""
     # Cleared before acting: the choice may start a form of its own (an event signup).
     options = [str(option) for option in ctx.state.slots.get("options", [])]
+    ctx.story = str(ctx.state.slots.get("story", ""))  # the facts told before the choices go on with it
     dialogue_state.clear_form(session=ctx.session, state=ctx.state, now=ctx.now)
     folded = fold(text)
     ordinals = [fold(word) for word in ctx.kb.words.get("ordinals", ())]
@@ -236,7 +303,7 @@ def _answer_entry_with_skill(entry_id: str, ctx: TurnContext) -> Turn | None:
     entry = ctx.kb.entry(entry_id)
     if entry is None:
         return None
-    return SKILLS[IntentId(entry.intent)].respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
+    return skill_for(entry).respond(Candidate(entry, 1.0, entry.phrasings[0]), ctx)
 
 
 def _close_choice(ctx: TurnContext) -> None:
@@ -260,7 +327,21 @@ def _event_payload(value: str, ctx: TurnContext) -> Turn | None:
 
 
 def _menu_payload(value: str, ctx: TurnContext) -> Turn | None:
-    return _understand(value, ctx) if value else None
+    if not value:
+        return None
+    # A menu tap right after the worker told their story is about that story (its facts are kept).
+    ctx.story = ctx.story or messages.last_words(
+        session=ctx.session,
+        user=ctx.user,
+        since=ctx.now - ctx.policy.form_idle,
+        exclude_message_id=ctx.inbound.message_id,
+    )
+    return _understand(value, ctx)
+
+
+def _appointment_payload(value: str, ctx: TurnContext) -> Turn | None:
+    _close_choice(ctx)
+    return appointment_payload(value, ctx)
 
 
 ON_PAYLOAD: dict[PayloadKind, Callable[[str, TurnContext], Turn | None]] = {
@@ -269,13 +350,19 @@ ON_PAYLOAD: dict[PayloadKind, Callable[[str, TurnContext], Turn | None]] = {
     PayloadKind.EVENT: _event_payload,
     PayloadKind.DETAIL: lambda value, ctx: detail_turn(ctx, value),
     PayloadKind.MENU: _menu_payload,
+    PayloadKind.FORM: _form_payload,
+    PayloadKind.APPOINTMENT: _appointment_payload,
 }
 
 
 def _on_payload(raw: str, ctx: TurnContext) -> Turn | None:
     """A tapped button (or a numbered choice standing for one); None for a payload this version does not know."""
     payload = payloads.parse(raw)
-    return None if payload is None else ON_PAYLOAD[payload.kind](payload.value, ctx)
+    if payload is None:
+        return None
+    if ctx.state.form == PendingKind.CHOICE:  # a tap on one of the choices: the story they were offered for
+        ctx.story = ctx.story or str(ctx.state.slots.get("story", ""))
+    return ON_PAYLOAD[payload.kind](payload.value, ctx)
 
 
 def _channel_event(ctx: TurnContext) -> Turn:

@@ -24,20 +24,30 @@ CANCELLED_REASON = "event_cancelled"
 
 
 class EventText(Speaks):
-    """Renders event facts with the station's replies, local facts and time zone."""
+    """Renders event facts with the station's replies, local facts and time zone.
 
-    def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy) -> None:
+    With `now`, a date in another year than now's carries its year (2027年12月1日); without, never.
+    """
+
+    def __init__(self, kb: KnowledgeBase, policy: DialoguePolicy, now: datetime | None = None) -> None:
         self.kb = kb
         self.policy = policy
+        self.year = now.astimezone(policy.timezone).year if now is not None else None
 
     def moment(self, at: datetime, *, with_time: bool = True) -> str:
         """A time as a worker reads it: 12月4日（周六）09:00 (local time)."""
         local = at.astimezone(self.policy.timezone)
         weekday = self.kb.words["weekdays"][local.weekday()]
+        year = self.say("event_year", year=local.year) if self.year not in (None, local.year) else ""
         if not with_time:
-            return self.say("event_date", month=local.month, day=local.day, weekday=weekday)
+            return self.say("event_date", year=year, month=local.month, day=local.day, weekday=weekday)
         return self.say(
-            "event_when", month=local.month, day=local.day, weekday=weekday, time=local.strftime("%H:%M")
+            "event_when",
+            year=year,
+            month=local.month,
+            day=local.day,
+            weekday=weekday,
+            time=local.strftime("%H:%M"),
         )
 
     def when(self, event: Event) -> str:
@@ -86,6 +96,30 @@ class EventText(Speaks):
         return OutboxItem(user.channel, user.external_id, text, CANCELLED_REASON)
 
 
+def cancel_all_signups(
+    *, session: Session, kb: KnowledgeBase, policy: DialoguePolicy, user_id: int, now: datetime
+) -> tuple[int, list[OutboxItem]]:
+    """Cancel every signup of the worker for events not over yet (their data is being deleted).
+
+    Places are released and the first on each waitlist moves up and is told. Returns how many signups were
+    cancelled and the messages to the workers who moved up.
+    """
+    text = EventText(kb, policy, now)
+    cancelled = 0
+    messages: list[OutboxItem] = []
+    for signup, event in signups.for_user(session=session, user_id=user_id, active_only=True):
+        if (event.ends_at or event.starts_at) <= now:
+            continue
+        assert signup.id is not None
+        result = signups.cancel(session=session, signup_id=signup.id, now=now)
+        cancelled += 1
+        if result.promoted is not None:
+            promoted_user = session.get(User, result.promoted.user_id)
+            if promoted_user is not None:
+                messages.append(text.promoted(event, promoted_user))
+    return cancelled, messages
+
+
 def reminder_key(signup_id: int, starts_at: datetime) -> str:
     """The outbox dedup key of one reminder: one per (signup, occurrence start)."""
     return f"{REMINDER_REASON}:{signup_id}:{starts_at.astimezone(UTC).strftime('%Y%m%dT%H%MZ')}"
@@ -107,7 +141,7 @@ def queue_reminders(
     Returns:
         How many reminders were newly queued.
     """
-    text = EventText(kb, policy)
+    text = EventText(kb, policy, now)
     items = [
         OutboxItem(
             user.channel,

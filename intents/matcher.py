@@ -159,6 +159,10 @@ class Matcher:
         """Normalise and rewrite synonyms: the form every other step works on."""
         return self.rewriter.rewrite(normalize(text))
 
+    def question_core(self, text: str) -> str:
+        """What a question is about: its meaningful words, prepared, run together (for grouping questions)."""
+        return "".join(self.content(self.prepare(text)))
+
     def content(self, prepared: str) -> list[str]:
         """The words that carry meaning: stopwords and bare numbers (3, 二十多个) dropped.
 

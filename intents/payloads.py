@@ -6,14 +6,16 @@ untrusted: `parse` and `parse_event` return None for anything they do not know a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
 MAX_CHARS = 256  # the web channel's limit; Telegram allows 64 bytes and sends a longer one's label instead
 
-EventAction = Literal["signup", "cancel"]
-_EVENT_ACTIONS: tuple[EventAction, ...] = ("signup", "cancel")
+EventAction = Literal["signup", "cancel", "waitlist", "more"]
+_EVENT_ACTIONS: tuple[EventAction, ...] = ("signup", "cancel", "waitlist", "more")
+FormAction = Literal["continue", "cancel", "skip", "person", "edit", "field", "answer"]
 
 
 class PayloadKind(StrEnum):
@@ -24,6 +26,8 @@ class PayloadKind(StrEnum):
     INTAKE = "intake"  # start an intake form (现在申请调解)
     EVENT = "event"  # sign up for or cancel an event: event:<action>:<event id>
     MENU = "menu"  # a service-menu button: the typical question it stands for
+    FORM = "form"  # a form's own button: form:<action>[:<value>] (继续填写, 算了, 跳过, 修改, a field, 确认)
+    APPOINTMENT = "appt"  # book, move or cancel an appointment: appt:<action>:<ids>
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +58,20 @@ def intake(form: str) -> str:
 
 
 def event(action: EventAction, event_id: int) -> str:
-    """The payload that signs the worker up for (or cancels their signup to) one event."""
+    """The payload that signs the worker up for (or cancels their signup to, or waitlists them at) one event;
+    for "more", `event_id` is where the next screen of the list starts."""
     return _format(PayloadKind.EVENT, f"{action}:{event_id}")
+
+
+def form(action: FormAction, value: str = "") -> str:
+    """The payload of a form's button (the value: a field name, or the answer a quick-answer button gives)."""
+    return _format(PayloadKind.FORM, f"{action}:{value}" if value else action)
+
+
+def appointment(action: str, *ids: object) -> str:
+    """The payload of an appointment button: service:<key>, book:<slot>, cancel:<booking>, moving:<booking>,
+    move:<booking>:<slot>."""
+    return _format(PayloadKind.APPOINTMENT, ":".join([action, *(str(part) for part in ids)]))
 
 
 def menu(question: str) -> str:
@@ -85,3 +101,23 @@ def parse_event(value: str) -> tuple[EventAction, int] | None:
         if action == known:
             return known, int(raw_id)
     return None
+
+
+TYPED_LABEL_MAX = 16  # a button label is short; longer messages are never taken as a typed button
+
+
+def typed_button(text: str, buttons: Sequence[tuple[str, str]]) -> str | None:
+    """The payload of the button whose label the worker typed, or None.
+
+    Platforms without buttons (WeChat text, SMS-like clients) show them as lines to send back, so "排候补"
+    typed after a reply that offered 【排候补】 must do what the tap does. Only an exact match counts, after
+    folding (traditional → simplified, punctuation and brackets dropped).
+    """
+    from intents.normalize import fold
+
+    if len(text) > TYPED_LABEL_MAX:
+        return None
+    typed = fold(text)
+    if not typed:
+        return None
+    return next((payload for label, payload in buttons if fold(label) == typed), None)

@@ -23,6 +23,11 @@ def open_for_worker(
 ) -> tuple[Ticket, tuple[OutboxItem, ...]]:
     """Open (or reuse) the worker's ticket, copy the recent conversation into it, alert the staff.
 
+    One alert per ticket event, however the ticket was reached: opening it alerts; reaching an open ticket
+    again ("转人工" then "我要投诉", a second misunderstanding) does not (the worker's words already went to
+    staff as a follow-up), except danger to life, which always alerts everyone. Each alert carries an outbox
+    dedup key, so a retried turn cannot queue it twice.
+
     Args:
         reason: "request", "crisis" or "not_understood" (replies key reason_<reason> words it for staff).
         everyone: alert every staff member (danger to life) instead of those on duty.
@@ -35,6 +40,9 @@ def open_for_worker(
             tickets.add_message(
                 session=ctx.session, ticket=ticket, author=author, text=line.text, now=line.at
             )
+    if not opened and not everyone:
+        return ticket, ()
+    event = "opened" if opened else f"escalated:{ctx.inbound.message_id}"
     number = tickets.ticket_number(ticket)
     alert = ctx.say(
         "ticket_staff_alert",
@@ -44,7 +52,10 @@ def open_for_worker(
         transcript=transcript,
     )
     recipients = ctx.policy.staff_ids if everyone else ctx.policy.on_duty(ctx.local_now())
-    return ticket, tuple(OutboxItem("staff", staff, alert, "ticket_alert") for staff in recipients)
+    return ticket, tuple(
+        OutboxItem("staff", staff, alert, "ticket_alert", dedup_key=f"ticket:{ticket.id}:{event}:{staff}")
+        for staff in recipients
+    )
 
 
 def follow_up(ctx: TurnContext, text: str) -> tuple[OutboxItem, ...]:

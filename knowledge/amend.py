@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from knowledge.check import phrasing_key
 from knowledge.laws import LawLookup
@@ -27,6 +28,7 @@ class Amendment:
     intent: str = ""
     answer: str = ""
     refs: tuple[str, ...] = ()  # "劳动法第四十四条", as in the FAQ files
+    reviewed: date | None = None  # a new entry: the day staff wrote and checked it (kb check needs one)
 
 
 def parse_refs(kb: KnowledgeBase, refs: Sequence[str]) -> tuple[LawRef, ...]:
@@ -87,6 +89,7 @@ def amend(kb: KnowledgeBase, amendments: Sequence[Amendment]) -> KnowledgeBase:
                     answer=amendment.answer.strip(),
                     refs=parse_refs(kb, amendment.refs),
                     source=CONSOLE_SOURCE,
+                    reviewed=amendment.reviewed,
                 )
             )
     return replace(

@@ -9,6 +9,7 @@ and the driver its prepared statement (sqlite3's statement cache; psycopg 3 prep
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +19,7 @@ from sqlalchemy import event, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from storage.models import table
@@ -61,8 +62,13 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     # Take the write lock at the start of every transaction: a turn reads then writes, and a deferred
     # transaction that upgrades to a writer can fail with "database is locked" instead of waiting.
     # With it, turns on SQLite are serialised (the per-user lock, and more), which one process needs.
-    # Straight to the driver: the statement is fixed, and this runs at the start of every turn.
-    connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    # Straight to the driver: the statement is fixed, and this runs at the start of every turn. Its failure
+    # ("database is locked" after the busy timeout) is raised as SQLAlchemy's OperationalError, as any other
+    # statement's is: callers retry a turn the database could not store (WeChat) or answer 503.
+    try:
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise OperationalError("BEGIN IMMEDIATE", None, error) from error
 
 
 def normalise_url(url: str) -> str:

@@ -95,7 +95,7 @@ def tickets_closed(*, session: Session, start: datetime, end: datetime) -> int:
 
 @dataclass(frozen=True, slots=True)
 class EventFigures:
-    """One event of the period with its signups by status."""
+    """One event with the signups made in the period, by where they stand now."""
 
     title: str
     starts_at: datetime
@@ -105,26 +105,40 @@ class EventFigures:
     waitlisted: int
     cancelled: int
 
+    @property
+    def made(self) -> int:
+        """Signups made in the period."""
+        return self.confirmed + self.waitlisted + self.cancelled
+
 
 def event_figures(*, session: Session, start: datetime, end: datetime) -> list[EventFigures]:
-    """Events that started in [start, end), by start, with signups counted by status."""
-    found = session.exec(
-        select(Event)
-        .where(col(Event.starts_at) >= start, col(Event.starts_at) < end)
+    """Signups made in [start, end), by event (soonest event first), with where they stand now.
+
+    What staff count for the month is the signups workers made in it, whenever the event takes place.
+    """
+    rows = session.exec(
+        select(Signup.status, Event)
+        .join(Event, col(Event.id) == col(Signup.event_id))
+        .where(col(Signup.signed_up_at) >= start, col(Signup.signed_up_at) < end)
         .order_by(col(Event.starts_at), col(Event.id))
     ).all()
-    result = []
-    for event in found:
-        statuses = list(session.exec(select(Signup.status).where(Signup.event_id == event.id)).all())
-        result.append(
-            EventFigures(
-                title=event.title,
-                starts_at=event.starts_at,
-                status=event.status,
-                capacity=event.capacity,
-                confirmed=statuses.count("confirmed"),
-                waitlisted=statuses.count("waitlisted"),
-                cancelled=statuses.count("cancelled"),
-            )
+    by_event: dict[int, tuple[Event, list[str]]] = {}
+    for status, event in rows:
+        assert event.id is not None
+        by_event.setdefault(event.id, (event, []))[1].append(status)
+    return [
+        EventFigures(
+            title=event.title,
+            starts_at=event.starts_at,
+            status=event.status,
+            capacity=event.capacity,
+            confirmed=statuses.count("confirmed"),
+            waitlisted=statuses.count("waitlisted"),
+            cancelled=statuses.count("cancelled"),
         )
-    return result
+        for event, statuses in by_event.values()
+    ]
+
+def known_names(*, session: Session) -> set[str]:
+    """Every worker's name the service holds (to mask them in lists shown to staff)."""
+    return {name for name in session.exec(select(User.name).where(col(User.name).is_not(None))).all() if name}

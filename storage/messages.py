@@ -86,6 +86,19 @@ def record_reply(
     )
 
 
+def last_buttons(*, session: Session, user_id: int, before_id: int) -> tuple[tuple[str, str], ...]:
+    """(label, payload) of the buttons on the user's latest reply before inbound message `before_id`."""
+    statement = (
+        select(ReplyLog.buttons)
+        .join(InboundMessage, col(ReplyLog.inbound_id) == col(InboundMessage.id))
+        .where(InboundMessage.user_id == user_id, col(InboundMessage.id) < before_id)
+        .order_by(col(InboundMessage.id).desc())
+        .limit(1)
+    )
+    buttons = session.exec(statement).first() or []
+    return tuple((str(item["label"]), str(item["payload"])) for item in buttons)
+
+
 def reply_for(*, session: Session, inbound: Recorded) -> ReplyLog | None:
     """The reply already given to this inbound message (what a retry gets back), or None."""
     return session.exec(select(ReplyLog).where(ReplyLog.inbound_id == inbound.id)).first()
@@ -100,6 +113,7 @@ class HistoryLine:
     intent: str | None
     confidence: float | None
     at: datetime
+    buttons: tuple[tuple[str, str], ...] = ()  # (label, payload) of a reply's buttons
 
 
 def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLine]:
@@ -115,5 +129,27 @@ def history(*, session: Session, user: User, limit: int = 200) -> list[HistoryLi
     for inbound, reply in reversed(rows):
         lines.append(HistoryLine("in", inbound.text, None, None, inbound.received_at))
         if reply is not None:
-            lines.append(HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at))
+            buttons = tuple((item["label"], item["payload"]) for item in reply.buttons)
+            lines.append(
+                HistoryLine("out", reply.text, reply.intent, reply.confidence, reply.created_at, buttons)
+            )
     return lines
+
+
+def last_words(*, session: Session, user: User, since: datetime, exclude_message_id: str) -> str:
+    """The worker's latest typed message since `since` other than the current one ("" when none).
+
+    A menu tap carries no words of its own: what the worker typed just before it is the story it is about.
+    """
+    statement = (
+        select(InboundMessage.text)
+        .where(
+            InboundMessage.user_id == user.id,
+            InboundMessage.kind == "text",
+            InboundMessage.message_id != exclude_message_id,
+            col(InboundMessage.received_at) >= since,
+        )
+        .order_by(col(InboundMessage.received_at).desc(), col(InboundMessage.id).desc())
+        .limit(1)
+    )
+    return session.exec(statement).first() or ""

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Dialect, Table, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -384,3 +395,69 @@ class KnowledgeChange(SQLModel, table=True):
     reviewed_by: str | None = Field(default=None, max_length=64)
     reviewed_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
     review_note: str | None = Field(default=None, max_length=256)
+
+
+class AppointmentSlot(SQLModel, table=True):
+    """A time staff offer for one service (调解员, 律师, 心理咨询 …); at most one worker holds it.
+
+    `booked` is raised only by a conditional UPDATE (storage.appointments) and the partial unique index on
+    `appointments.slot_id` refuses a second active booking whatever the race. (service, starts_at) is unique,
+    so publishing the same time twice (config and a command) makes one slot.
+    """
+
+    __tablename__ = "appointment_slots"
+    __table_args__ = (UniqueConstraint("service", "starts_at", name="uq_appointment_slots_service_start"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    service: str = Field(max_length=32, index=True)
+    starts_at: datetime = Field(sa_column=_aware())
+    minutes: int = 30
+    place: str = Field(default="", max_length=128)
+    booked: bool = False
+    status: str = Field(default="open", max_length=16)  # "open" | "withdrawn"
+    published_by: str = Field(default="config", max_length=64)  # "config" or the staff id
+    created_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+
+
+class Appointment(SQLModel, table=True):
+    """A worker's booking of one slot; cancelled and moved bookings stay as history."""
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index(
+            "uq_appointments_active_slot",
+            "slot_id",
+            unique=True,
+            sqlite_where=text("status = 'booked'"),
+            postgresql_where=text("status = 'booked'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    slot_id: int = Field(foreign_key="appointment_slots.id", index=True)
+    user_id: int = Field(foreign_key="users.id", index=True)
+    status: str = Field(max_length=16, index=True)  # "booked" | "cancelled" | "moved"
+    topic: str | None = Field(default=None, max_length=256)
+    booked_at: datetime = Field(sa_column=_aware())
+    updated_at: datetime = Field(sa_column=_aware())
+    cancelled_at: datetime | None = Field(default=None, sa_column=_aware_nullable())
+
+
+class MeetingMove(SQLModel, table=True):
+    """One occurrence of a routine meeting moved by a staff member: from its usual time to another, and why.
+
+    Keyed by the routine and the time the rules give it, so moving it again replaces the row; reminders are
+    sent for `moved_to` and carry the reason.
+    """
+
+    __tablename__ = "meeting_moves"
+    __table_args__ = (UniqueConstraint("routine", "original_at", name="uq_meeting_moves_occurrence"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    routine: str = Field(max_length=32)
+    original_at: datetime = Field(sa_column=_aware())
+    moved_to: datetime = Field(sa_column=_aware())
+    reason: str = Field(max_length=256)
+    moved_by: str = Field(max_length=64)
+    moved_at: datetime = Field(sa_column=_aware())

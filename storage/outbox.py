@@ -140,9 +140,14 @@ def mark_sent(*, session: Session, row_id: int, now: datetime) -> None:
     _set(session, row_id, status="sent", sent_at=now, last_error=None)
 
 
-def mark_retry(*, session: Session, row_id: int, not_before: datetime, error: str) -> None:
-    """Delivery failed before the message left: try again from `not_before`."""
-    _set(session, row_id, status="pending", not_before=not_before, last_error=error[:500])
+def mark_retry(
+    *, session: Session, row_id: int, not_before: datetime, error: str, tried: str | None = None
+) -> None:
+    """Delivery failed: try again from `not_before` (a staff row: `tried` lists the channels given up on)."""
+    values: dict[str, object] = {"status": "pending", "not_before": not_before, "last_error": error[:500]}
+    if tried is not None:
+        values["tried"] = tried
+    _set(session, row_id, **values)
 
 
 def mark_held(*, session: Session, row_id: int, error: str, now: datetime) -> None:

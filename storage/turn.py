@@ -39,6 +39,12 @@ def open_turn(*, session: Session, channel: str, external_id: str, now: datetime
     """The user's state for this turn, their row locked until the transaction ends; the user is created on
     first contact."""
     user_id = users.lock_user(session=session, channel=channel, external_id=external_id, now=now)
+    return read_state(session=session, user_id=user_id, now=now)
+
+
+def read_state(*, session: Session, user_id: int, now: datetime) -> State:
+    """The user's dialogue state and open ticket, without a lock: for a turn after `open_turn`'s lock, or for
+    a view that only reads (a reloaded chat page's "您正在填写…")."""
     row = core(session).execute(_READ_STATE, {"user_id": user_id}).one()
     if row.updated_at is None:  # no dialogue_state row yet
         return State.fresh(user_id, now, open_ticket=row.open_ticket)

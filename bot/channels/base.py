@@ -59,6 +59,7 @@ class OutboxRow:
     text: str
     reason: str
     attempts: int
+    staff: bool = False  # addressed to a staff member (WeChat may then use a template message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,11 +241,9 @@ class TelegramChannel:
         except TelegramError as error:
             delivery = delivery_of(error)
             log.warning("telegram reply not sent now (%s): %s", delivery.status, delivery.detail)
+            # Always to the sender, even a final refusal: it alone gives rows up, counts them and alerts staff.
             await self.runtime.answer_not_sent(
-                row_id,
-                retry=delivery.status == "retry",
-                retry_after=delivery.retry_after,
-                error=delivery.detail,
+                row_id, retry=True, retry_after=delivery.retry_after, error=delivery.detail
             )
             self.runtime.wake_sender()
 

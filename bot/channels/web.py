@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot import visitor as visitors
 from bot.channels.base import BadPayload, Delivery, OutboxRow, cut, parse_json, storable
+from bot.pipeline import ConversationView
 from bot.runtime import Runtime
 from intents import Inbound, Reply
 from intents.turn import InboundKind
@@ -75,13 +76,31 @@ def to_inbound(request: ChatRequest, visitor: str, now: Any) -> Inbound:
     return Inbound("web", visitor, request.text, message_id, now, request.kind, request.payload)
 
 
-def render(reply: Reply, notices: Sequence[str] = ()) -> dict[str, object]:
-    """The JSON the page shows: the reply, its buttons, and messages that waited for this visitor."""
+def render(reply: Reply, notices: Sequence[str] = (), active: str | None = None) -> dict[str, object]:
+    """The JSON the page shows: the reply, its buttons, messages that waited for this visitor, and the form
+    they are filling in ("您正在填写…", or null)."""
     return {
         "reply": reply.text,
         "intent": reply.intent.value,
         "buttons": [{"label": button.label, "payload": button.payload} for button in reply.buttons],
         "notices": list(notices),
+        "active": active,
+    }
+
+
+def render_history(view: ConversationView) -> dict[str, object]:
+    """The JSON of a reloaded page: the visitor's conversation (own messages and the bot's replies; only the
+    last reply keeps its buttons) and the form they are filling in."""
+    return {
+        "messages": [
+            {
+                "from": "me" if line.direction == "in" else "bot",
+                "text": line.text,
+                "buttons": [{"label": label, "payload": payload} for label, payload in line.buttons],
+            }
+            for line in view.lines
+        ],
+        "active": view.active_form,
     }
 
 
@@ -107,7 +126,11 @@ class WebChannel:
 
     def routes(self) -> Sequence[BaseRoute]:
         """/ (the page) and /api/chat."""
-        return [Route("/", self.page, methods=["GET"]), Route("/api/chat", self.chat, methods=["POST"])]
+        return [
+            Route("/", self.page, methods=["GET"]),
+            Route("/api/chat", self.chat, methods=["POST"]),
+            Route("/api/history", self.history, methods=["GET"]),
+        ]
 
     async def start(self) -> None:
         """Nothing to open."""
@@ -133,7 +156,19 @@ class WebChannel:
         inbound = to_inbound(chat_request, visitor, services.clock.now())
         processed = await self.runtime.turn(inbound, started)
         notices = await self.runtime.waiting_for(channel=self.name, recipient=visitor)
-        response = JSONResponse(render(processed.reply, notices))
+        active = await self.runtime.active_form(channel=self.name, user_id=visitor)
+        response = JSONResponse(render(processed.reply, notices, active))
         if known is None:
             self.cookies.issue(response, visitor, secure=request.url.scheme == "https")
         return response
+
+    async def history(self, request: Request) -> Response:
+        """The conversation so far of the visitor this server issued the cookie to; nothing for anyone else.
+
+        Only a verified cookie names a visitor, so a forged or foreign id gets an empty history.
+        """
+        visitor = self.visitor_of(request)
+        if visitor is None:
+            return JSONResponse({"messages": [], "active": None}, headers={"Cache-Control": "no-store"})
+        view = await self.runtime.conversation(channel=self.name, user_id=visitor)
+        return JSONResponse(render_history(view), headers={"Cache-Control": "no-store"})

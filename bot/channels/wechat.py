@@ -21,6 +21,7 @@ from xml.etree.ElementTree import ParseError
 import requests
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as safe_fromstring
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -250,7 +251,7 @@ class WechatChannel:
             )
             return render(unsupported, msg, services.kb)
         decision = _Decision()
-        task = asyncio.ensure_future(self.runtime.run_sync(self._turn, inbound, decision, signed))
+        task = asyncio.ensure_future(self._stored_turn(inbound, decision, signed))
         budget = self.passive_seconds - (time.perf_counter() - started)
         try:
             processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))
@@ -265,6 +266,42 @@ class WechatChannel:
         if processed.queued:
             self.runtime.wake_sender()
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
+
+    async def _stored_turn(
+        self, inbound: Inbound, decision: _Decision, signed: pipeline.SignedRequest
+    ) -> tuple[Processed, bool]:
+        """The turn (with its replay check, in the turn's own transaction), tried again while the database
+        cannot store it: WeChat has been (or will be) told "success" and will not send the message again, so
+        giving up would lose it. Bounded, logged, counted. A replay found on any attempt is refused
+        (SignatureError); a failed attempt stored nothing, its nonce included."""
+        server = self.runtime.services.settings.server
+        delay = server.store_retry_seconds
+        retries = self.runtime.metrics.turn_retries
+        for attempt in range(1, server.store_attempts + 1):
+            try:
+                result = await self.runtime.run_sync(self._turn, inbound, decision, signed)
+            except SQLAlchemyError as error:
+                decision.settle("late")  # from here the answer goes by the 客服 API, whenever it is stored
+                if attempt == server.store_attempts:
+                    retries.labels(self.name, "gave_up").inc()
+                    log.error("wechat message %s not stored after %d attempts: %s", inbound.message_id, attempt, error)
+                    raise
+                retries.labels(self.name, "retry").inc()
+                log.warning(
+                    "wechat message %s not stored (attempt %d: %s); trying again in %.0f s",
+                    inbound.message_id,
+                    attempt,
+                    type(error).__name__,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 60.0)
+                continue
+            if attempt > 1:
+                retries.labels(self.name, "stored").inc()
+                log.warning("wechat message %s stored at attempt %d", inbound.message_id, attempt)
+            return result
+        raise AssertionError("unreachable: store_attempts >= 1")
 
     def _turn(
         self, inbound: Inbound, decision: _Decision, signed: pipeline.SignedRequest
@@ -295,12 +332,43 @@ class WechatChannel:
         self.runtime.wake_sender()
 
     async def send(self, item: OutboxRow) -> Delivery:
-        """Deliver one row through the customer-service message API (in a thread: wechatpy is synchronous)."""
+        """Deliver one row through the customer-service message API (in a thread: wechatpy is synchronous).
+
+        A staff member outside the 48-hour window gets a template message instead, when a template is set.
+        """
         try:
             await run_in_threadpool(self.client.message.send_text, item.recipient, item.text)
         except (WeChatException, requests.RequestException) as error:
-            return delivery_of(error)
+            delivery = delivery_of(error)
+            template = self._template_for(item)
+            if delivery.status != "hold" or template is None:
+                return delivery
+            try:
+                await run_in_threadpool(self._send_template, item, template)
+            except (WeChatException, requests.RequestException) as template_error:
+                return delivery_of(template_error)
         return Delivery("sent")
+
+    def _template_for(self, item: OutboxRow) -> str | None:
+        if not item.staff:
+            return None
+        reminder = item.reason.startswith("routine")
+        chosen = self.settings.reminder_template_id if reminder else self.settings.alert_template_id
+        return chosen or None
+
+    def _send_template(self, item: OutboxRow, template_id: str) -> None:
+        """The row as a template message: first line as the title, the rest as the text, the time it went out."""
+        settings, limit = self.settings, self.settings.template_field_chars
+        first, _, rest = item.text.strip().partition("\n")
+        values = {
+            "title": first,
+            "text": rest.replace("\n", " ") or first,
+            "time": self.runtime.services.clock.now().strftime("%Y-%m-%d %H:%M"),
+        }
+        data = {
+            field: {"value": values[name][:limit]} for name, field in settings.template_fields.items() if name in values
+        }
+        self.client.message.send_template(item.recipient, template_id, data, url=settings.template_url or None)
 
 
 class _Decision:

@@ -15,7 +15,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from bot.app import Services
-from bot.console import casework, questions, signin, today
+from bot.console import casework, events, meetings, questions, report, signin, today
 from bot.console.casework import NotFound
 from bot.console.web import Console, Forbidden, SignInRequired
 
@@ -41,7 +41,10 @@ def console_app(services: Services, wake_sender: Callable[[], None]) -> Starlett
         *signin.routes(console),
         *today.routes(console),
         *casework.routes(console),
+        *events.routes(console),
+        *meetings.routes(console),
         *questions.routes(console),
+        *report.routes(console),
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
     ]
     return Starlette(

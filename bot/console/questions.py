@@ -12,8 +12,8 @@ from starlette.routing import Route
 
 from bot.console.web import Console, done, lines, text
 from intents import IntentId
-from intents.drafts import DraftRefused, approve, draft_entry, draft_phrasings, group_questions, reject
-from intents.staff.desk import Desk
+from intents.staff.desk import Desk, Refusal
+from intents.staff.drafts import approve, draft_entry, draft_phrasings, group_questions, reject
 from storage import drafts
 
 LOOK_BACK = timedelta(days=60)
@@ -48,12 +48,11 @@ def routes(console: Console) -> list[Route]:
         try:
             await console.act(
                 staff, "kb_draft_phrasings", entry,
-                lambda desk: draft_phrasings(session=desk.session, kb=desk.kb, entry_id=entry,
-                                             phrasings=phrasings, staff=staff.id, now=desk.now),
+                lambda desk: draft_phrasings(desk, entry_id=entry, phrasings=phrasings),
                 detail="\n".join(phrasings),
             )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 400)
         return done("/staff/questions", "console_kb_drafted")
 
     async def new_entry(request: Request) -> Response:
@@ -64,13 +63,12 @@ def routes(console: Console) -> list[Route]:
             await console.act(
                 staff, "kb_draft_entry", entry,
                 lambda desk: draft_entry(
-                    session=desk.session, kb=desk.kb, entry_id=entry, intent=text(form, "intent"),
-                    answer=text(form, "answer"), refs=lines(form, "refs"), phrasings=lines(form, "phrasings"),
-                    staff=staff.id, now=desk.now),
+                    desk, entry_id=entry, intent=text(form, "intent"), answer=text(form, "answer"),
+                    refs=lines(form, "refs"), phrasings=lines(form, "phrasings")),
                 detail=text(form, "answer"),
             )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 400)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 400)
         return done("/staff/questions", "console_kb_drafted")
 
     async def review(request: Request) -> Response:
@@ -82,17 +80,15 @@ def routes(console: Console) -> list[Route]:
             if verdict == "approve":
                 await console.act(
                     staff, "kb_approve", str(change_id),
-                    lambda desk: approve(session=desk.session, kb=desk.kb, change_id=change_id, staff=staff.id,
-                                         facts=dict(desk.policy.facts), now=desk.now),
+                    lambda desk: approve(desk, change_id=change_id),
                 )
             else:
                 await console.act(
                     staff, "kb_reject", str(change_id),
-                    lambda desk: reject(session=desk.session, change_id=change_id, staff=staff.id,
-                                        note=text(form, "note"), now=desk.now),
+                    lambda desk: reject(desk, change_id=change_id, note=text(form, "note")),
                 )
-        except DraftRefused as refusal:
-            return await page(request, staff, console.say(refusal.key, **refusal.values), 409)
+        except Refusal as refusal:
+            return await page(request, staff, console.refused(refusal), 409)
         if verdict == "approve":
             # Live at once in this process; the others pick it up at their next poll.
             await run_in_threadpool(services.knowledge.reload, services.engine)

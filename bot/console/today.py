@@ -12,7 +12,8 @@ from starlette.routing import Route
 from bot.console.web import Console
 from intents.staff.cases import list_cases, mediator_name, status_label
 from intents.staff.desk import Desk
-from storage import cases, events, reminders, signups, staff_accounts, tickets
+from intents.staff.meetings import upcoming_meetings
+from storage import cases, events, signups, staff_accounts, tickets
 
 SOON = timedelta(days=7)
 
@@ -23,16 +24,12 @@ def routes(console: Console) -> list[Route]:
 
     def today(desk: Desk) -> dict[str, Any]:
         open_cases = list_cases(desk, open_only=True)
-        local = desk.local(desk.now)
-        meetings = []
-        for item in plan.upcoming(local.date(), 2):
-            sent = reminders.for_meeting(session=desk.session, routine=item.key, meeting_at=item.meeting_at)
-            meetings.append({
-                "title": item.routine.title,
-                "at": item.meeting_at,
-                "acknowledged": [row.staff_id for row in sent if row.acknowledged_at is not None],
-                "waiting": [row.staff_id for row in sent if row.acknowledged_at is None],
-            })
+        meetings = [
+            {"title": meeting.occurrence.routine.title, "at": meeting.occurrence.meeting_at,
+             "moved": meeting.occurrence.moved_from is not None,
+             "acknowledged": meeting.acknowledged, "waiting": meeting.waiting}
+            for meeting in upcoming_meetings(desk, plan, days=2)
+        ]
         soon = [event for event in events.open_events(session=desk.session, now=desk.now)
                 if event.starts_at <= desk.now + SOON]
         waiting = signups.waitlist_counts(session=desk.session, event_ids=[event.id or 0 for event in soon])

@@ -23,7 +23,7 @@ from bot.console import auth
 from bot.masking import mask_personal
 from intents.context import render
 from intents.outbox import write as write_outbox
-from intents.staff.desk import SYSTEM, Desk
+from intents.staff.desk import SYSTEM, Desk, Refusal
 from intents.turn import OutboxItem
 from storage import session_scope, staff_accounts
 
@@ -159,6 +159,11 @@ class Console:
                 return work(self.desk(session, SYSTEM))
 
         return await run_in_threadpool(run)
+
+    def refused(self, refusal: Refusal) -> str:
+        """What the staff desk refused, in its own words (its key is the desk's, never the request's)."""
+        return refusal.render(lambda key, **values: render(self.services.kb.reply(key), self.services.policy.facts,
+                                                           **values))
 
     def say(self, key: str, **values: object) -> str:
         """A console sentence from replies/console.toml ("" for a key that is not one: query strings are input)."""

@@ -197,6 +197,7 @@ class _CalculatorForm:
     """What every calculator form shares: labour-law intent, idle expiry, the cancel sentence."""
 
     intent: ClassVar[IntentId] = IntentId.LABOR_LAW
+    title_key: ClassVar[str] = "calc_form_title"
     idle_expiry: ClassVar[timedelta] = IDLE
     cancel_key: ClassVar[str] = "calc_cancelled"
 

@@ -9,50 +9,28 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, ClassVar
 
+from intents import payloads
 from intents.context import TurnContext
 from intents.event_text import EventText
+from intents.forms.answers import looks_like_question, parse_name, parse_phone
 from intents.forms.engine import Slot, start_form
 from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
 from intents.normalize import clean, fold, fold_all
-from intents.turn import Reply, Turn
+from intents.turn import Button, Reply, Turn
 from storage import events, signups, users
 from storage.models import Event
 
 FORM_NAME = "event_signup"
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
-_QUESTION = re.compile(r"[?？]")  # question words (吗, 呢 …) are in words.name_excluded
-_CJK_NAME = re.compile(r"^[\u3400-\u9fff·]{2,8}$")
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,39}$")
+_QUESTION = re.compile(r"[?\uff1f]")  # question words (吗, 呢 …) are in words.name_excluded
 
 
-def extract_phone(text: str, _ctx: TurnContext) -> str | None:
-    """A mobile number (or a landline with area code) anywhere in the text, digits only."""
-    compact = re.sub(r"[\s-]", "", clean(text))
-    found = _MOBILE.search(compact) or _LANDLINE.search(compact)
-    return found.group(0) if found else None
-
-
-def parse_name(text: str, ctx: TurnContext) -> str | None:
-    """A person's name: 2–8 Chinese characters or a Latin name, after "我叫" and the like; not a question."""
+def parse_unit(text: str, ctx: TurnContext) -> str | None:
+    """The work unit's name as written (2–64 characters), not a question."""
     value = clean(text)
-    value = _MOBILE.sub("", re.sub(r"[\s,，。.!！、]", "", value))
-    for prefix in sorted(ctx.kb.words.get("name_prefixes", ()), key=len, reverse=True):
-        if value.startswith(prefix) and len(value) > len(prefix) + 1:
-            value = value[len(prefix) :]
-            break
-    if _QUESTION.search(value) or any(word in value for word in ctx.kb.words.get("name_excluded", ())):
+    if looks_like_question(value, ctx) or _QUESTION.search(value[-1:]):
         return None
-    if _CJK_NAME.match(value) or _LATIN_NAME.match(clean(text)):
-        return value if _CJK_NAME.match(value) else clean(text)
-    return None
-
-
-def parse_unit(text: str, _ctx: TurnContext) -> str | None:
-    """The work unit's name as written (2–64 characters)."""
-    value = clean(text)
-    return value if 2 <= len(value) <= 64 and not _QUESTION.search(value[-1:]) else None
+    return value if 2 <= len(value) <= 64 else None
 
 
 def parse_member(text: str, ctx: TurnContext) -> bool | None:
@@ -74,13 +52,14 @@ class EventSignupForm:
 
     name: ClassVar[str] = FORM_NAME
     intent: ClassVar[IntentId] = IntentId.EVENT_SIGNUP
+    title_key: ClassVar[str] = "event_form_title"
     slots: ClassVar[tuple[Slot, ...]] = (
         Slot("name", "event_ask_name", parse_name, problem_key="event_name_invalid"),
         Slot(
             "phone",
             "event_ask_phone",
-            extract_phone,
-            extract=extract_phone,
+            parse_phone,
+            extract=parse_phone,
             problem_key="event_phone_invalid",
         ),
         Slot("unit", "event_ask_unit", parse_unit, problem_key="event_unit_invalid"),
@@ -129,7 +108,7 @@ class EventSignupForm:
 
 def refusal_text(event: Event, ctx: TurnContext) -> str | None:
     """Why the worker cannot sign up for the event now (cancelled, closed, past the deadline), or None."""
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     if event.status == events.EVENT_CANCELLED:
         return ctx.say("event_refused_cancelled", title=event.title, reason=event.cancel_reason or "")
     if event.status == events.EVENT_CLOSED:
@@ -142,7 +121,7 @@ def refusal_text(event: Event, ctx: TurnContext) -> str | None:
 
 def result_text(event: Event, result: signups.SignupResult, ctx: TurnContext, member: bool | None) -> str:
     """报名成功 with time, place and notes; 已进入候补，第N位; or that the worker is already signed up."""
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     facts = text.facts(event)
     if result.outcome == "confirmed":
         reply = ctx.say("event_confirmed", **facts)
@@ -157,8 +136,12 @@ def result_text(event: Event, result: signups.SignupResult, ctx: TurnContext, me
     return reply
 
 
-def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0) -> Turn:
-    """Sign the worker up for `event`, asking only what is not known yet; refuse with the reason if closed."""
+def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0, *, waitlist_ok: bool = False) -> Turn:
+    """Sign the worker up for `event`, asking only what is not known yet; refuse with the reason if closed.
+
+    A full event says so first and offers the waitlist; details are asked only once the worker wants it
+    (`waitlist_ok`).
+    """
     intent = IntentId.EVENT_SIGNUP
     refusal = refusal_text(event, ctx)
     if refusal is not None:
@@ -169,7 +152,14 @@ def begin_signup(event: Event, ctx: TurnContext, confidence: float = 1.0) -> Tur
         position = signups.position(session=ctx.session, signup=existing)
         already = signups.SignupResult("already", existing, position)
         return Turn(Reply(result_text(event, already, ctx, existing.member), intent, confidence))
-    text = EventText(ctx.kb, ctx.policy)
+    if event.taken >= event.capacity and not waitlist_ok:
+        when = EventText(ctx.kb, ctx.policy, ctx.now).when(event)
+        buttons = (
+            Button(ctx.say("event_waitlist_button"), payloads.event("waitlist", event.id)),
+            Button(ctx.say("event_other_button"), payloads.menu(ctx.say("event_other_question"))),
+        )
+        return Turn(Reply(ctx.say("event_full_first", title=event.title, when=when), intent, confidence, buttons))
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     initial: dict[str, Any] = {"event_id": event.id}
     user = ctx.user
     lead = [ctx.say("event_signup_start", title=event.title, when=text.when(event), place=event.place)]

@@ -7,11 +7,12 @@ from datetime import timedelta
 from typing import Any, ClassVar
 
 from intents.context import TurnContext
+from intents.event_text import cancel_all_signups
 from intents.forms.engine import Slot
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
 from intents.turn import Reply, Turn
-from storage import cases, users
+from storage import appointments, cases, users
 
 
 def parse_yes_no(text: str, ctx: TurnContext) -> bool | None:
@@ -25,10 +26,12 @@ def parse_yes_no(text: str, ctx: TurnContext) -> bool | None:
 
 
 class ProfileDeleteForm:
-    """Asks "确认删除?" and deletes the worker's name, phone, unit and message texts on yes."""
+    """Asks "确认删除?"; on yes cancels the worker's signups and bookings and deletes their name, phone, unit and
+    message texts."""
 
     name: ClassVar[str] = "profile_delete"
     intent: ClassVar[IntentId] = IntentId.PROFILE_DELETE
+    title_key: ClassVar[str] = "profile_form_title"
     slots: ClassVar[tuple[Slot, ...]] = (
         Slot("confirm", "profile_confirm", parse_yes_no, problem_key="profile_confirm_unclear"),
     )
@@ -39,9 +42,17 @@ class ProfileDeleteForm:
         """Delete on yes; keep everything on no."""
         if not values["confirm"]:
             return Turn(Reply(ctx.say("profile_kept"), self.intent, 1.0))
+        signups_cancelled, promoted = cancel_all_signups(
+            session=ctx.session, kb=ctx.kb, policy=ctx.policy, user_id=ctx.user_pk, now=ctx.now
+        )
+        bookings = appointments.cancel_all_for_user(session=ctx.session, user_id=ctx.user_pk, now=ctx.now)
         users.delete_personal_data(session=ctx.session, user=ctx.user, now=ctx.now)
         kept = cases.clear_personal_fields(session=ctx.session, user_id=ctx.user_pk, now=ctx.now)
-        text = ctx.say("profile_deleted")
+        lines = [ctx.say("profile_deleted")]
+        if signups_cancelled:
+            lines.append(ctx.say("profile_deleted_signups", count=signups_cancelled))
+        if bookings:
+            lines.append(ctx.say("profile_deleted_bookings", count=bookings))
         if kept:
-            text = f"{text}\n{ctx.say('profile_deleted_cases', count=kept)}"
-        return Turn(Reply(text, self.intent, 1.0))
+            lines.append(ctx.say("profile_deleted_cases", count=kept))
+        return Turn(Reply("\n".join(lines), self.intent, 1.0), tuple(promoted))

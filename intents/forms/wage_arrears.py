@@ -9,17 +9,24 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from intents.context import TurnContext
-from intents.forms.engine import Slot
+from intents.forms.answers import (
+    address_in,
+    employer_in,
+    looks_like_question,
+    name_in,
+    parse_address,
+    parse_employer,
+    parse_name,
+    parse_phone,
+)
+from intents.forms.engine import CONFIRM_SLOT, Slot, parse_confirm
 from intents.forms.numbers import parse_amount, parse_count
-from intents.forms.profile_delete import parse_yes_no
 from intents.ids import IntentId
 from intents.normalize import clean, fold, fold_all
 from intents.turn import OutboxItem, Reply, Turn
 from knowledge.numerals import PERIOD_PATTERN
 from storage import cases, users
 
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d{9})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?\d{7,8})(?!\d)")
 _PERIOD = re.compile(PERIOD_PATTERN)
 MAX_TEXT = 500
 
@@ -35,43 +42,25 @@ def _words_pattern(ctx: TurnContext, key: str, template: str = "{words}") -> re.
     return _pattern(template, ctx.kb.words.get(key, ()))
 
 
-def _employer_pattern(ctx: TurnContext) -> re.Pattern[str]:
-    return _words_pattern(ctx, "employer_suffixes", r"([\u4e00-\u9fffA-Za-z0-9（）()]{2,24}?(?:{words}))")
-
-
-def _name_pattern(ctx: TurnContext) -> re.Pattern[str]:
-    return _words_pattern(ctx, "own_name_prefixes", r"(?:{words})([\u4e00-\u9fff]{1,4})")
-
-
 def _mentions(folded: str, ctx: TurnContext, key: str) -> bool:
     return any(word in folded for word in fold_all(ctx.kb.words.get(key, ())))
 
 
-def _phone(text: str, _ctx: TurnContext) -> str | None:
-    compact = clean(text).replace(" ", "")
-    found = _MOBILE.search(compact) or _LANDLINE.search(compact)
-    return found.group(1) if found else None
-
-
-def _employer_in(text: str, ctx: TurnContext) -> str | None:
-    found = _employer_pattern(ctx).search(clean(text))
-    if found is None:
-        return None
-    name = _words_pattern(ctx, "employer_lead_words", "^(?:{words})+").sub("", found.group(1))
-    return name if len(name) >= 2 else None
-
-
 def story_facts(text: str, ctx: TurnContext) -> int:
     """How many of the facts a mediator needs first (amount, employer, phone) a free-text story gives."""
-    found = (_amount_in(text, ctx), _employer_in(text, ctx), _phone(text, ctx))
+    found = (_amount_in(text, ctx), employer_in(text, ctx), parse_phone(text, ctx))
     return sum(value is not None for value in found)
 
 
 def _text(minimum: int) -> Any:
+    """Free text of at least `minimum` characters ("没有" is an answer too)."""
+
     def parse(text: str, ctx: TurnContext) -> str | None:
         value = clean(text)[:MAX_TEXT]
         if fold(value) in fold_all(ctx.kb.words.get("nothing", ())):
             return ctx.kb.reply("nothing")
+        # A free account may well contain 什么 or 怎么; a message that is plainly another question is caught
+        # by the engine's interruption check before it gets here as an answer.
         return value if len(fold(value)) >= minimum else None
 
     return parse
@@ -85,6 +74,17 @@ def _amount(text: str, _ctx: TurnContext) -> int | None:
 def _amount_in(text: str, ctx: TurnContext) -> int | None:
     # In free text only money with a unit counts ("三个月" is a period, "8000元" an amount).
     return _amount(text, ctx) if _words_pattern(ctx, "money_units").search(text) else None
+
+
+def _period(text: str, ctx: TurnContext) -> str | None:
+    # An answer about time: a span of months or dates, or at least a number with 月/年/天/周.
+    found = _period_in(text, ctx)
+    if found is not None:
+        return clean(text)[:120] if len(clean(text)) <= 40 else found
+    value = clean(text)
+    if looks_like_question(value, ctx) or not _mentions(value, ctx, "period_units"):
+        return None
+    return value[:120]
 
 
 def _period_in(text: str, _ctx: TurnContext) -> str | None:
@@ -142,29 +142,13 @@ def _employment_in(text: str, ctx: TurnContext) -> str | None:
     return None
 
 
-def _name(text: str, ctx: TurnContext) -> str | None:
-    value = clean(text)
-    found = _name_pattern(ctx).search(value)
-    if found:
-        return found.group(1)
-    folded = fold(value)
-    if 1 <= len(folded) <= 12 and not any(char.isdigit() for char in folded):
-        return value[:24]
-    return None
-
-
-def _name_in(text: str, ctx: TurnContext) -> str | None:
-    found = _name_pattern(ctx).search(clean(text))
-    return found.group(1) if found else None
-
-
 def _name_or_profile(text: str, ctx: TurnContext) -> str | None:
     # A name the worker gave before (kept with consent) is not asked again; the summary shows it.
-    return _name_in(text, ctx) or ctx.user.name
+    return name_in(text, ctx) or ctx.user.name
 
 
 def _phone_or_profile(text: str, ctx: TurnContext) -> str | None:
-    return _phone(text, ctx) or ctx.user.phone
+    return parse_phone(text, ctx) or ctx.user.phone
 
 
 def _summary(values: Mapping[str, Any], ctx: TurnContext) -> dict[str, object]:
@@ -181,26 +165,107 @@ class WageArrearsForm:
 
     name: ClassVar[str] = "wage_arrears"
     intent: ClassVar[IntentId] = IntentId.WAGE_ARREARS
+    title_key: ClassVar[str] = "intake_title"
     slots: ClassVar[tuple[Slot, ...]] = (
-        Slot("employer_name", "ask_employer_name", _text(2), extract=_employer_in, problem_key="bad_text"),
-        Slot("employer_address", "ask_employer_address", _text(2), problem_key="bad_text"),
-        Slot("worker_name", "ask_worker_name", _name, extract=_name_or_profile, problem_key="bad_text"),
-        Slot("worker_phone", "ask_phone", _phone, extract=_phone_or_profile, problem_key="bad_phone"),
-        Slot("amount_owed", "ask_amount", _amount, extract=_amount_in, problem_key="bad_amount"),
-        Slot("period", "ask_period", _text(1), extract=_period_in, problem_key="bad_text"),
-        Slot("workers_affected", "ask_workers", _workers, extract=_workers_in, problem_key="bad_workers"),
-        Slot("has_contract", "ask_contract", _contract, extract=_contract_in, problem_key="bad_contract"),
-        Slot("evidence", "ask_evidence", _text(1), problem_key="bad_text"),
-        Slot("employment", "ask_employment", _employment, extract=_employment_in, problem_key="bad_text"),
-        Slot("description", "ask_description", _text(1), problem_key="bad_text"),
-        Slot("confirm", "intake_summary", parse_yes_no, problem_key="bad_confirm", describe=_summary),
+        Slot(
+            "employer_name",
+            "ask_employer_name",
+            parse_employer,
+            extract=employer_in,
+            problem_key="bad_employer",
+            label_key="label_employer",
+        ),
+        Slot(
+            "employer_address",
+            "ask_employer_address",
+            parse_address,
+            extract=address_in,
+            problem_key="bad_address",
+            skippable=True,
+            label_key="label_address",
+        ),
+        Slot(
+            "worker_name",
+            "ask_worker_name",
+            parse_name,
+            extract=_name_or_profile,
+            problem_key="bad_name",
+            label_key="label_name",
+        ),
+        Slot(
+            "worker_phone",
+            "ask_phone",
+            parse_phone,
+            extract=_phone_or_profile,
+            problem_key="bad_phone",
+            label_key="label_phone",
+        ),
+        Slot(
+            "amount_owed",
+            "ask_amount",
+            _amount,
+            extract=_amount_in,
+            problem_key="bad_amount",
+            label_key="label_amount",
+        ),
+        Slot(
+            "period",
+            "ask_period",
+            _period,
+            extract=_period_in,
+            problem_key="bad_period",
+            skippable=True,
+            label_key="label_period",
+        ),
+        Slot(
+            "workers_affected",
+            "ask_workers",
+            _workers,
+            extract=_workers_in,
+            problem_key="bad_workers",
+            label_key="label_workers",
+        ),
+        Slot(
+            "has_contract",
+            "ask_contract",
+            _contract,
+            extract=_contract_in,
+            problem_key="bad_contract",
+            label_key="label_contract",
+        ),
+        Slot(
+            "evidence",
+            "ask_evidence",
+            _text(1),
+            problem_key="bad_evidence",
+            skippable=True,
+            label_key="label_evidence",
+        ),
+        Slot(
+            "employment",
+            "ask_employment",
+            _employment,
+            extract=_employment_in,
+            problem_key="bad_employment",
+            skippable=True,
+            label_key="label_employment",
+        ),
+        Slot(
+            "description",
+            "ask_description",
+            _text(1),
+            problem_key="bad_text",
+            skippable=True,
+            label_key="label_description",
+        ),
+        Slot(CONFIRM_SLOT, "intake_summary", parse_confirm, problem_key="bad_confirm", describe=_summary),
     )
     idle_expiry: ClassVar[timedelta] = timedelta(hours=2)
     cancel_key: ClassVar[str] = "intake_cancelled"
 
     def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Open the case on "确认" (with consent recorded), alert the staff, tell the worker what happens next."""
-        if not values["confirm"]:
+        if not values[CONFIRM_SLOT]:
             return Turn(Reply(ctx.say("intake_cancelled"), self.intent, 1.0))
         policy = ctx.policy
         urgent = (

@@ -8,6 +8,8 @@ from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.matcher import Candidate
 from intents.skills.aid import HardshipAidSkill
+from intents.skills.appointments import ACTIONS as APPOINTMENT_ACTIONS
+from intents.skills.appointments import AppointmentSkill
 from intents.skills.cases import ADD_INFO, OPEN_CASE, WITHDRAW, CaseStatusSkill, WageArrearsSkill
 from intents.skills.events import EventCancelSkill, EventListSkill, EventSignupSkill, MySignupsSkill
 from intents.skills.faq import FaqSkill
@@ -15,6 +17,7 @@ from intents.skills.handoff import HandoffSkill
 from intents.skills.profile import ProfileDeleteSkill
 from intents.skills.smalltalk import MenuSkill
 from intents.turn import Turn
+from knowledge import FaqEntry
 
 
 class Skill(Protocol):
@@ -51,7 +54,18 @@ SKILLS: dict[IntentId, Skill] = {
     IntentId.OUT_OF_SCOPE: _faq,
 }
 
-# The `action` values FAQ entries may carry (kb check refuses any other): what a skill does besides answering.
-ACTIONS = frozenset({OPEN_CASE, ADD_INFO, WITHDRAW})
+# Entries whose action is a skill of its own, whatever their intent (booking a lawyer reports legal_aid,
+# booking the mediator wage_arrears).
+_appointments = AppointmentSkill()
+ACTION_SKILLS: dict[str, Skill] = dict.fromkeys(APPOINTMENT_ACTIONS, _appointments)
 
-__all__ = ["ACTIONS", "SKILLS", "Skill"]
+# The `action` values FAQ entries may carry (kb check refuses any other): what a skill does besides answering.
+ACTIONS = frozenset({OPEN_CASE, ADD_INFO, WITHDRAW}) | APPOINTMENT_ACTIONS
+
+
+def skill_for(entry: FaqEntry) -> Skill:
+    """The skill that answers this entry: its action's skill, else its intent's."""
+    return ACTION_SKILLS.get(entry.action) or SKILLS[IntentId(entry.intent)]
+
+
+__all__ = ["ACTIONS", "SKILLS", "Skill", "skill_for"]

@@ -34,13 +34,13 @@ class WageArrearsSkill:
     def respond(self, match: Candidate, ctx: TurnContext) -> Turn:
         """Start the intake when the worker asks for it; otherwise explain and offer it with a button."""
         if match.entry.action == OPEN_CASE:
-            return start_intake(ctx, ctx.inbound.text)
+            return start_intake(ctx, ctx.words)
         turn = answer_entry(match.entry, ctx, match.score)
         dialogue_state.start_form(
             session=ctx.session,
             state=ctx.state,
             form=PendingKind.OFFER,
-            slots={"form": "wage_arrears", "text": ctx.inbound.text[:500]},
+            slots={"form": "wage_arrears", "text": ctx.words[:1000]},
             expires_at=ctx.now + ctx.policy.form_idle,
             now=ctx.now,
         )

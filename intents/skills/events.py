@@ -46,7 +46,7 @@ def _query(text: str, ctx: TurnContext) -> tuple[str, str]:
 
 def event_names(event: Event, ctx: TurnContext) -> set[str]:
     """What a worker may call the event: title, the title's parts, aliases — as written and with synonyms."""
-    raw = [event.title, *normalize(event.title).split(), *event.aliases]
+    raw = [event.title, *normalize(event.title).split(), *ctx.matcher.prepare(event.title).split(), *event.aliases]
     names: set[str] = set()
     for name in raw:
         for form in _query(name, ctx):
@@ -64,7 +64,8 @@ def find_events(text: str, candidates: Sequence[Event], ctx: TurnContext) -> lis
     fuzzy: list[tuple[float, Event]] = []
     for event in candidates:
         names = event_names(event, ctx)
-        if any(name in query for name in names for query in queries):
+        # The message names the event ("报名健步走") or a part of its title ("茶艺体验课" of 职工茶艺体验课).
+        if any(name in query or query in name for name in names for query in queries):
             exact.append(event)
             continue
         score = max((fuzz.partial_ratio(name, query) for name in names for query in queries), default=0.0)
@@ -76,13 +77,25 @@ def find_events(text: str, candidates: Sequence[Event], ctx: TurnContext) -> lis
     return [event for score, event in fuzzy if score >= best - FUZZY_SPREAD]
 
 
+def names_open_event(text: str, ctx: TurnContext) -> bool:
+    """True when the message names an open event by its title, a part of it or an alias, exactly: then a
+    weak match of the signup phrasings ("报名书法班" for a class staff have just put up) is still a signup."""
+    queries = [query for query in _query(text, ctx) if len(query) >= 2]
+    return any(
+        name in query
+        for event in events.open_events(session=ctx.session, now=ctx.now)
+        for name in event_names(event, ctx)
+        for query in queries
+    )
+
+
 def _id(event: Event) -> int:
     assert event.id is not None  # events come from the database
     return event.id
 
 
 def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[Button, ...]]:
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     lines = [
         ctx.say(
             "event_line",
@@ -99,12 +112,25 @@ def _event_lines(found: Sequence[Event], ctx: TurnContext) -> tuple[str, tuple[B
 
 
 def _offer_signup(
-    found: Sequence[Event], intro_key: str, ctx: TurnContext, intent: IntentId, confidence: float
+    found: Sequence[Event],
+    intro_key: str,
+    ctx: TurnContext,
+    intent: IntentId,
+    confidence: float,
+    start: int = 0,
 ) -> Turn:
+    """Events as numbered choices, soonest first, one screen at a time; "更多" shows the next screen."""
     if not found:
         return Turn(Reply(ctx.say("event_list_empty"), intent, confidence))
-    lines, buttons = _event_lines(found[:LIST_LIMIT], ctx)
-    return offer_choices(ctx, f"{ctx.say(intro_key)}\n{lines}", buttons, intent, confidence)
+    ordered = sorted(found, key=lambda event: (event.starts_at, event.id or 0))
+    page = ordered[start : start + LIST_LIMIT]
+    lines, buttons = _event_lines(page, ctx)
+    text = f"{ctx.say(intro_key)}\n{lines}"
+    rest = len(ordered) - start - len(page)
+    if rest > 0:
+        text = f"{text}\n{ctx.say('event_list_more', count=rest)}"
+        buttons = (*buttons, Button(ctx.say("event_more_button"), payloads.event("more", start + len(page))))
+    return offer_choices(ctx, text, buttons, intent, confidence)
 
 
 class EventListSkill:
@@ -122,6 +148,28 @@ class EventListSkill:
         if named:
             return _offer_signup(named, "event_list_matching", ctx, self.intent, match.score)
         return _offer_signup(open_now, "event_list_intro", ctx, self.intent, match.score)
+
+
+def sign_up_by_name(text: str, ctx: TurnContext) -> Turn | None:
+    """"我想报名茶艺体验课": a signup word and an open event named (or part of its title named) exactly.
+
+    Used when the matcher is unsure: an event's own title is better evidence than the FAQ's phrasings.
+    """
+    folded = fold(text)
+    if not any(word in folded for word in ctx.kb.words.get("event_signup_words", ())):
+        return None
+    open_now = events.open_events(session=ctx.session, now=ctx.now)
+    queries = [query for query in _query(text, ctx) if len(query) >= 2]
+    found = [
+        event
+        for event in open_now
+        if any(name in query or query in name for name in event_names(event, ctx) for query in queries)
+    ]
+    if len(found) == 1:
+        return begin_signup(found[0], ctx, 0.9)
+    if found:
+        return _offer_signup(found, "event_pick_signup", ctx, IntentId.EVENT_SIGNUP, 0.9)
+    return None
 
 
 class EventSignupSkill:
@@ -163,7 +211,7 @@ def cancel_signup(signup: Signup, event: Event, ctx: TurnContext, confidence: fl
     """Cancel the worker's signup; the first on the waitlist moves up and is told through the outbox."""
     assert signup.id is not None
     result = signups.cancel(session=ctx.session, signup_id=signup.id, now=ctx.now)
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     outbox: tuple[OutboxItem, ...] = ()
     if result.promoted is not None:
         promoted_user = ctx.session.get(User, result.promoted.user_id)
@@ -207,7 +255,7 @@ class EventCancelSkill:
 
 def signup_lines(pairs: list[tuple[Signup, Event]], ctx: TurnContext) -> list[str]:
     """Numbered lines "1. title, when, place, status" for the worker's signups."""
-    text = EventText(ctx.kb, ctx.policy)
+    text = EventText(ctx.kb, ctx.policy, ctx.now)
     return [
         ctx.say(
             "my_signups_line",
@@ -263,12 +311,17 @@ def event_payload(value: str, ctx: TurnContext) -> Turn | None:
     if parsed is None:
         return None
     action, event_id = parsed
+    if action == "more":
+        open_now = events.open_events(session=ctx.session, now=ctx.now)
+        return _offer_signup(open_now, "event_list_intro", ctx, IntentId.EVENT_LIST, 1.0, start=event_id)
     event = events.get(session=ctx.session, event_id=event_id)
     if event is None:
         intent = IntentId.EVENT_CANCEL if action == "cancel" else IntentId.EVENT_SIGNUP
         return Turn(Reply(ctx.say("event_gone"), intent, 1.0))
     if action == "signup":
         return begin_signup(event, ctx)
+    if action == "waitlist":
+        return begin_signup(event, ctx, waitlist_ok=True)
     signup = signups.find(session=ctx.session, event_id=event_id, user_id=ctx.user_pk)
     if signup is None or signup.status not in signups.ACTIVE:
         return Turn(Reply(ctx.say("event_cancel_none"), IntentId.EVENT_CANCEL, 1.0))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from intents.context import TurnContext
 from intents.ids import IntentId
 from intents.normalize import clean
-from intents.staff import cases, events, tickets
+from intents.staff import appointments, cases, events, tickets
 from intents.staff.desk import Desk, Refusal
 from intents.turn import Reply, Turn
 
@@ -66,6 +66,8 @@ COMMANDS: dict[str, Command] = {
         1, lambda desk, args: events.roster_text(desk, key=args[0]), IntentId.EVENT_LIST, "staff_event_help"
     ),
     "close": Command(1, _close, IntentId.EVENT_LIST, "staff_event_help"),
+    "slot": Command(0, appointments.publish_slot, IntentId.LEGAL_AID),
+    "slots": Command(0, lambda desk, _args: appointments.slots_text(desk), IntentId.LEGAL_AID),
 }
 
 

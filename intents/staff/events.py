@@ -1,12 +1,14 @@
 """Event administration at the staff desk: import or add events (moving waitlists up where places were added,
-telling the workers who moved up), list them, stop signups, call one off (telling everyone signed up), the
-signup list, and opening the sessions of weekly series ahead.
+telling the workers who moved up), create or edit one from the console's form (with its checks), list them,
+stop signups, call one off (telling everyone signed up), the signup list, and opening the sessions of weekly
+series ahead.
 
 Reading an events file (TOML) is the command line's business (bot/cli_events.py); here start drafts.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,9 +19,11 @@ from storage import events, signups
 from storage.events import EventDraft
 from storage.models import Event, User
 
+MAX_REASON = 200  # a cancellation reason goes to every worker signed up: a sentence, not an essay
+
 
 def _text(desk: Desk) -> EventText:
-    return EventText(desk.kb, desk.policy)
+    return EventText(desk.kb, desk.policy, desk.now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,8 @@ class EventRow:
     waitlist: int
     status: str  # open | closed | cancelled
     status_label: str
+    place: str = ""
+    weekly: bool = False  # the definition of a weekly series
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,7 @@ class RosterRow:
     signed_up_at: datetime
     status_label: str  # 报名成功, 候补第2位, 已取消, 活动已取消
     member: bool | None
+    status: str = ""  # confirmed | waitlisted | cancelled (storage.signups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,33 @@ def store_drafts(desk: Desk, *, drafts: Sequence[EventDraft], weeks_ahead: int) 
     return ImportSummary(created, updated, len(opened), promoted)
 
 
+def new_key(desk: Desk) -> str:
+    """A key for an event created in the console: its date and a few random letters (ev-20261205-3f2a)."""
+    return f"ev-{desk.local(desk.now):%Y%m%d}-{secrets.token_hex(2)}"
+
+
+def save_event(desk: Desk, *, draft: EventDraft, weeks_ahead: int, new: bool) -> ImportSummary:
+    """Create an event (`new`) or edit an existing one from a form, after the checks a person typing needs.
+
+    Raises:
+        Refusal: ("staff_event_unknown") an edit of an event that does not exist; (staff_event_…) no title,
+            an end before the start, a deadline after the start, a new event in the past, or an event that
+            was called off.
+    """
+    existing = None if new else find_event(desk, key=draft.key)
+    if not draft.title:
+        raise Refusal("staff_event_no_title")
+    if draft.ends_at is not None and draft.ends_at < draft.starts_at:
+        raise Refusal("staff_event_ends_early")
+    if draft.signup_deadline is not None and draft.signup_deadline > draft.starts_at:
+        raise Refusal("staff_event_late_deadline")
+    if existing is None and draft.starts_at <= desk.now:
+        raise Refusal("staff_event_past")
+    if existing is not None and existing.status == events.EVENT_CANCELLED:
+        raise Refusal("staff_event_is_cancelled")
+    return store_drafts(desk, drafts=[draft], weeks_ahead=weeks_ahead)
+
+
 def open_series(desk: Desk, *, weeks: int) -> list[str]:
     """Open the sessions of every weekly series starting within `weeks` weeks; returns the new keys."""
     created = events.extend_series(
@@ -125,6 +159,8 @@ def list_events(desk: Desk, *, include_past: bool = False) -> list[EventRow]:
             waitlist=waiting.get(event.id or 0, 0),
             status=event.status,
             status_label=desk.say(f"event_status_{event.status}"),
+            place=event.place,
+            weekly=event.repeat_weekly,
         )
         for event in found
     ]
@@ -134,9 +170,11 @@ def close_event(desk: Desk, *, key: str) -> EventChanged:
     """Stop signups; everyone signed up keeps their place or waitlist position.
 
     Raises:
-        Refusal: ("staff_event_unknown").
+        Refusal: ("staff_event_unknown"), or ("staff_event_is_cancelled") it was called off.
     """
     event = find_event(desk, key=key)
+    if event.status == events.EVENT_CANCELLED:
+        raise Refusal("staff_event_is_cancelled")
     events.close(session=desk.session, event=event, now=desk.now)
     return EventChanged(event.key, event.title, event.taken, 0)
 
@@ -145,9 +183,14 @@ def cancel_event(desk: Desk, *, key: str, reason: str) -> EventChanged:
     """Call the event off and tell everyone signed up (confirmed or waiting) why.
 
     Raises:
-        Refusal: ("staff_event_unknown").
+        Refusal: ("staff_event_unknown"); ("staff_event_no_reason"), ("staff_event_is_cancelled").
     """
     event = find_event(desk, key=key)
+    reason = " ".join(reason.split())[:MAX_REASON].rstrip("。.")
+    if not reason:
+        raise Refusal("staff_event_no_reason")
+    if event.status == events.EVENT_CANCELLED:
+        raise Refusal("staff_event_is_cancelled")
     affected = events.cancel(session=desk.session, event=event, reason=reason, now=desk.now)
     text = _text(desk)
     told = desk.send(text.cancelled(event, user, reason) for _, user in affected)
@@ -174,12 +217,13 @@ def roster(desk: Desk, *, key: str) -> tuple[Event, list[RosterRow]]:
             status = desk.say(f"signup_status_{signup.status}")
         rows.append(
             RosterRow(
-                user.name or "",
+                desk.say("deleted_person") if user.deleted_at else user.name or "",
                 user.phone or "",
                 user.work_unit or "",
                 desk.local(signup.signed_up_at),
                 status,
                 signup.member,
+                signup.status,
             )
         )
     return event, rows

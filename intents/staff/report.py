@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from intents.context import DialoguePolicy, Speaks
+from intents.questions import QuestionGroup
 from knowledge import KnowledgeBase
 from storage import cases
 from storage.figures import CaseFigures, EventFigures
 
 PACK_TOP = 3  # items per line in the reminder's short pack
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionGroup:
-    """Unanswered questions that say the same thing: the most common wording, how often, other wordings."""
-
-    text: str
-    count: int
-    others: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +100,7 @@ def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy
             words.say(
                 "pack_unanswered",
                 top=joiner.join(
-                    words.say("pack_question", text=group.text, count=group.count) for group in groups
+                    words.say("pack_question", text=group.example, count=group.count) for group in groups
                 ),
             )
         )
@@ -129,8 +121,8 @@ def render_pack(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy
     else:
         lines.append(words.say("pack_tickets_none", opened=report.tickets_opened))
     if report.events:
-        confirmed = sum(event.confirmed for event in report.events)
-        lines.append(words.say("pack_events", count=len(report.events), confirmed=confirmed))
+        made = sum(event.made for event in report.events)
+        lines.append(words.say("pack_events", count=len(report.events), made=made))
     lines.append(words.say("pack_more", month=report.label))
     return "\n".join(lines)
 
@@ -200,9 +192,9 @@ def _unanswered(report: MonthlyReport, words: _Words) -> list[str]:
     if not report.unanswered:
         lines.append(words.say("report_none"))
     for number, group in enumerate(report.unanswered, 1):
-        lines.append(words.say("report_unanswered_line", number=number, text=group.text, count=group.count))
+        lines.append(words.say("report_unanswered_line", number=number, text=group.example, count=group.count))
         if group.others:
-            others = words.say("pack_joiner").join(group.others)
+            others = words.say("pack_joiner").join(group.others[:2])
             lines.append("   " + words.say("report_unanswered_also", others=others))
     return lines
 
@@ -250,12 +242,24 @@ def _events(report: MonthlyReport, words: _Words) -> list[str]:
     lines = ["", words.say("report_events"), ""]
     if not report.events:
         return [*lines, words.say("report_none")]
+    lines += [
+        words.say(
+            "report_events_line",
+            made=sum(event.made for event in report.events),
+            count=len(report.events),
+            confirmed=sum(event.confirmed for event in report.events),
+            waitlisted=sum(event.waitlisted for event in report.events),
+            cancelled=sum(event.cancelled for event in report.events),
+        ),
+        "",
+    ]
     tz = words.policy.timezone
     rows = [
         (
             event.title,
             event.starts_at.astimezone(tz).strftime("%m-%d %H:%M"),
             event.capacity,
+            event.made,
             event.confirmed,
             event.waitlisted,
             event.cancelled,
@@ -263,3 +267,36 @@ def _events(report: MonthlyReport, words: _Words) -> list[str]:
         for event in report.events
     ]
     return [*lines, *_table(words.say("report_table_events"), rows), "", words.say("report_events_note")]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartText:
+    """What the monthly chart shows, in the report's words: title, axes, and the day series by label."""
+
+    title: str
+    x_label: str
+    y_label: str
+    days: list[date]
+    series: dict[str, list[int]]
+
+
+def chart_text(report: MonthlyReport, kb: KnowledgeBase, policy: DialoguePolicy, top: int = 6) -> ChartText:
+    """Inquiries per day by intent (the `top` intents by name, the rest together as 其他)."""
+    words = _Words(kb, policy)
+    days = [report.start.date() + timedelta(days=offset) for offset in range((report.end - report.start).days)]
+    leading = [name for name, _ in report.by_intent[:top]]
+    rest = [name for name, _ in report.by_intent[top:]]
+    series: dict[str, list[int]] = {}
+    for name in leading:
+        series[words.label("intent_label", name)] = [report.per_day.get(day, Counter()).get(name, 0) for day in days]
+    if rest:
+        series[words.say("chart_other")] = [
+            sum(report.per_day.get(day, Counter()).get(name, 0) for name in rest) for day in days
+        ]
+    return ChartText(
+        title=words.say("chart_title", year=report.year, month=report.month),
+        x_label=words.say("chart_x"),
+        y_label=words.say("chart_y"),
+        days=days,
+        series=series,
+    )

@@ -34,13 +34,16 @@ class RoutineText(Speaks):
         return self.say("routine_place", place=routine.place) if routine is not None and routine.place else ""
 
     def reminder(self, item: Occurrence, staff: str, pack: str | None = None) -> str:
-        """The reminder to one attendee; says why the monthly meeting is late, and carries `pack` (figures)."""
+        """The reminder to one attendee; says why the monthly meeting is late or why staff moved this one, and
+        carries `pack` (figures)."""
         notes = []
         if item.delay_reason is not None:
             local = item.meeting_at.astimezone(self.policy.timezone)
             holiday = self.say(f"holiday_{item.delay_reason}")
             day = self.say("routine_date", month=local.month, day=local.day)
             notes.append(self.say("routine_delayed", holiday=holiday, date=day))
+        if item.moved_from is not None:
+            notes.append(self.say("routine_moved", usual=self.when(item.moved_from), reason=item.move_reason))
         if pack:
             notes.append(pack)
         return self.say(
@@ -55,6 +58,19 @@ class RoutineText(Speaks):
     def repeat(self, title: str, meeting_at: datetime, routine: Routine | None) -> str:
         """The one repeat of an unacknowledged reminder (`routine` None when it is no longer configured)."""
         return self.say("routine_repeat", when=self.when(meeting_at), title=title, place=self._place(routine))
+
+    def moved(self, item: Occurrence, staff: str) -> str:
+        """The notice to an attendee already reminded of the usual time that this occurrence was moved."""
+        assert item.moved_from is not None
+        return self.say(
+            "routine_moved_notice",
+            name=self.policy.staff_names.get(staff, staff),
+            title=item.routine.title,
+            usual=self.when(item.moved_from),
+            when=self.when(item.meeting_at),
+            place=self._place(item.routine),
+            reason=item.move_reason,
+        )
 
     def calendar_missing(self, staff: str, year: int, path: object) -> str:
         """The warning that `year`'s official holidays are not in the calendar, with where to enter them."""

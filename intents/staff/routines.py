@@ -9,7 +9,8 @@ A rule is one of:
     halfyearly:last_workday    the last working day of June and of December (the half-year review)
     yearly:last_workday        the last working day of December (the year-end enlarged committee meeting)
 
-Pure: everything is computed from the rule, a WorkdayCalendar and the time zone; no scheduler, no database.
+Pure: everything is computed from the rule, a WorkdayCalendar and the time zone, with the occurrences staff
+moved (storage.meetings rows, read by the caller) laid over them; no scheduler, no database access.
 bot/app.py builds the Plan once from config.toml (bot/plan.py reads it).
 """
 
@@ -21,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from intents.workdays import WorkdayCalendar
+from storage.models import MeetingMove
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MONTHLY_DEADLINE_DAY = 5  # the monthly meeting is held "before the 5th"; later than that needs a reason
@@ -109,6 +111,8 @@ class Occurrence:
     meeting_at: datetime
     remind_at: datetime
     delay_reason: str | None = None  # monthly meeting after the 5th: the holiday slug ("national_day")
+    moved_from: datetime | None = None  # a staff member moved this occurrence from its usual time …
+    move_reason: str = ""  # … for this reason (it goes into the reminder)
 
     @property
     def key(self) -> str:
@@ -139,29 +143,79 @@ def _delay_reason(day: date, calendar: WorkdayCalendar) -> str:
 
 
 def upcoming(
-    routines: Sequence[Routine], start: date, end: date, calendar: WorkdayCalendar, tz: ZoneInfo
+    routines: Sequence[Routine],
+    start: date,
+    end: date,
+    calendar: WorkdayCalendar,
+    tz: ZoneInfo,
+    moves: Sequence[MeetingMove] = (),
 ) -> list[Occurrence]:
-    """Every routine's meetings in [start, end], by meeting time then routine order."""
+    """Every routine's meetings in [start, end], by meeting time then routine order.
+
+    A moved occurrence leaves its usual day and appears on its new one (if that is in the span), carrying
+    where it came from and why.
+    """
     order = {routine.key: index for index, routine in enumerate(routines)}
-    found = [item for routine in routines for item in occurrences(routine, start, end, calendar, tz)]
+    moved = {(move.routine, move.original_at) for move in moves}
+    found = [
+        item
+        for routine in routines
+        for item in occurrences(routine, start, end, calendar, tz)
+        if (item.key, item.meeting_at) not in moved
+    ]
+    by_key = {routine.key: routine for routine in routines}
+    for move in moves:
+        routine = by_key.get(move.routine)
+        if routine is not None and start <= move.moved_to.astimezone(tz).date() <= end:
+            meeting_at = move.moved_to.astimezone(tz)
+            found.append(
+                Occurrence(routine, meeting_at, meeting_at - routine.remind_before, None,
+                           move.original_at.astimezone(tz), move.reason)
+            )
     return sorted(found, key=lambda item: (item.meeting_at, order[item.key]))
 
 
+CLASH_WINDOW = timedelta(hours=1)  # two meetings of the same people closer than this cannot both be attended
+
+
+def clashes(items: Sequence[Occurrence], window: timedelta = CLASH_WINDOW) -> dict[int, list[Occurrence]]:
+    """For each meeting (by index) the others that share an attendee and start less than `window` apart.
+
+    Meetings have no end time in config.toml; an hour is what a routine meeting takes.
+    """
+    found: dict[int, list[Occurrence]] = {}
+    for index, item in enumerate(items):
+        for other in items:
+            if other is item or abs(other.meeting_at - item.meeting_at) >= window:
+                continue
+            if set(item.routine.attendees) & set(other.routine.attendees):
+                found.setdefault(index, []).append(other)
+    return found
+
+
+def reminder_window(routines: Sequence[Routine], now: datetime, tz: ZoneInfo) -> tuple[date, date]:
+    """The days whose meetings can have a reminder due at `now` (the moves to read cover these)."""
+    local = now.astimezone(tz)
+    longest = max((routine.remind_before for routine in routines), default=timedelta(0))
+    return (local - timedelta(days=1)).date(), (local + longest + timedelta(days=1)).date()
+
+
 def due_reminders(
-    routines: Sequence[Routine], now: datetime, calendar: WorkdayCalendar, tz: ZoneInfo
+    routines: Sequence[Routine],
+    now: datetime,
+    calendar: WorkdayCalendar,
+    tz: ZoneInfo,
+    moves: Sequence[MeetingMove] = (),
 ) -> list[Occurrence]:
     """Occurrences whose reminder time has come and whose meeting has not started yet.
 
     A reminder is due from `remind_at` until the meeting starts, so a scheduler that was down at
     `remind_at` (a restart, a take-over) still sends it late rather than never; after the start it is moot.
     """
-    local = now.astimezone(tz)
-    longest = max((routine.remind_before for routine in routines), default=timedelta(0))
-    start = (local - timedelta(days=1)).date()
-    end = (local + longest + timedelta(days=1)).date()
+    start, end = reminder_window(routines, now, tz)
     return [
         item
-        for item in upcoming(routines, start, end, calendar, tz)
+        for item in upcoming(routines, start, end, calendar, tz, moves)
         if item.remind_at <= now < item.meeting_at
     ]
 
@@ -174,13 +228,26 @@ class Plan:
     calendar: WorkdayCalendar
     tz: ZoneInfo
 
-    def upcoming(self, start: date, days: int) -> list[Occurrence]:
-        """Every meeting on the `days` days from `start`."""
-        return upcoming(self.routines, start, start + timedelta(days=days - 1), self.calendar, self.tz)
+    def upcoming(self, start: date, days: int, moves: Sequence[MeetingMove] = ()) -> list[Occurrence]:
+        """Every meeting on the `days` days from `start`, with the moved ones where staff moved them."""
+        return upcoming(self.routines, start, start + timedelta(days=days - 1), self.calendar, self.tz, moves)
 
-    def due(self, now: datetime) -> list[Occurrence]:
+    def due(self, now: datetime, moves: Sequence[MeetingMove] = ()) -> list[Occurrence]:
         """Meetings whose reminder is due at `now` (see `due_reminders`)."""
-        return due_reminders(self.routines, now, self.calendar, self.tz)
+        return due_reminders(self.routines, now, self.calendar, self.tz, moves)
+
+    def window(self, now: datetime) -> tuple[datetime, datetime]:
+        """The span [start, end) whose moved meetings `due` must be given at `now`."""
+        first, last = reminder_window(self.routines, now, self.tz)
+        start = datetime.combine(first, time(0, 0), tzinfo=self.tz)
+        return start, datetime.combine(last + timedelta(days=1), time(0, 0), tzinfo=self.tz)
+
+    def coming(self, now: datetime, days: int, start: date | None = None) -> list[Occurrence]:
+        """The meetings of `days` days from `start`; without `start`, from `now` on (past ones left out)."""
+        if start is not None:
+            return self.upcoming(start, days)
+        first = now.astimezone(self.tz).date()
+        return [item for item in self.upcoming(first, days) if item.meeting_at >= now]
 
     def routine(self, key: str) -> Routine | None:
         """The routine with this key, if it is still configured."""

@@ -28,6 +28,7 @@ def test_reminders_list_text() -> None:
     assert main(["reminders", "list", "--from", "2026-12-01", "--days", "1"], out) == 0
     lines = out.getvalue().splitlines()
     assert len(lines) == 3 and "weekly_study" in lines[2] and "王老师、李老师" in lines[2]
+    assert "时间冲突" in lines[2] and "月例会（14:00）" in lines[2] and "时间冲突" not in lines[0]
 
 
 def test_bad_month_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

@@ -131,3 +131,42 @@ def test_a_held_row_waits_for_the_users_next_message(services: Services) -> None
     _round(services, [channel])
     assert [item.recipient for item in channel.sent] == ["o-away"]
     assert _rows(services)[0].status == "sent"
+
+
+def test_danger_to_life_goes_first_and_follow_ups_on_a_ticket_make_one_alert(any_services: Services) -> None:
+    staff = [StaffMember(id="wang", name="王老师", telegram="777")]
+    services = with_settings(any_services, staff=staff)
+    now = services.clock.now()
+    with session_scope(services.engine) as session:
+        for n in range(30):  # a busy hour of worker messages on an open ticket
+            outbox.enqueue(
+                session=session,
+                channel="staff",
+                recipient="wang",
+                text=f"工单 T-001 的职工又发来：第{n}句",
+                reason="ticket_followup",
+                now=now,
+                coalesce_key="followup:T-001",
+            )
+        outbox.enqueue(session=session, channel="staff", recipient="wang", text="有人说不想活了", reason="ticket_alert", now=now)
+        outbox.enqueue(session=session, channel="staff", recipient="wang", text="危及生命", reason="crisis_alert", now=now)
+    channel = RecordingChannel()
+    _round(services, [channel])
+    texts = [item.text for item in channel.sent]
+    assert texts[0] == "危及生命" and texts[1] == "有人说不想活了"
+    assert len(texts) == 3  # thirty follow-ups, one alert
+    assert texts[2].count("T-001") == 30 and "第29句" in texts[2]
+
+
+def test_a_staff_alert_falls_back_to_wechat_when_telegram_refuses(services: Services) -> None:
+    class WechatRecorder(RecordingChannel):
+        name: ClassVar[str] = "wechat"
+
+    services = with_settings(services, staff=[StaffMember(id="wang", name="王老师", telegram="777", wechat="o-wang")])
+    telegram = RecordingChannel([Delivery("dead", detail="Forbidden: bot was blocked by the user")])
+    wechat = WechatRecorder()
+    _enqueue(services, "staff", "wang", "新的欠薪案件")
+    _round(services, [telegram, wechat])  # Telegram refuses
+    _round(services, [telegram, wechat])  # at once, WeChat
+    assert [item.recipient for item in wechat.sent] == ["o-wang"]
+    assert [row.status for row in _rows(services)] == ["sent"]

@@ -193,6 +193,25 @@ def test_every_reply_carries_an_intent_and_a_confidence(worker: Conversation) ->
         assert 0.0 <= reply.confidence <= 1.0
 
 
+def test_who_are_you_reads_without_nested_brackets(worker: Conversation) -> None:
+    reply = worker.say("你是谁")
+    assert "（周一至周五 8:30-17:30，法定节假日休息）" in reply.text
+    assert "））" not in reply.text
+
+
+def test_more_detail_gives_the_cited_articles_and_is_offered_only_where_there_is_more(
+    worker: Conversation,
+) -> None:
+    answer = worker.say("加班费怎么算")
+    assert "详细说明" in [button.label for button in answer.buttons]
+    detail = worker.tap("详细说明")
+    assert "相关法条原文" in detail.text and "《劳动法》第四十四条：" in detail.text
+    assert "暂时没有更详细的说明" not in detail.text
+    thanks = worker.say("谢谢")
+    assert "详细说明" not in [button.label for button in thanks.buttons]
+    assert "暂时没有更详细的说明" in worker.say("详细说明").text
+
+
 @pytest.mark.parametrize("payload", ["hack:1", "event:join:1", "event:signup:x", "faq:no_such_entry", "menu:", "\x00"])
 def test_a_forged_or_stale_button_is_read_as_its_label(worker: Conversation, payload: str) -> None:
     reply = worker.press("加班费怎么算", payload)

@@ -32,10 +32,22 @@ def test_a_known_workers_question_costs_five_statements(any_services: Services) 
     worker = Conversation(any_services, "w-hot")
     worker.say("你好")
     with _statements(any_services) as seen:
-        reply = worker.say("加班费怎么算")
+        reply = worker.say("我们厂里周末让加班，也不给调休，请问加班费到底应该怎么算")
     assert "加班" in reply.text
     # lock the user, store the message, read state + open ticket, write the state (the topic), log the reply
     assert len(seen) <= 5, seen
+    assert not any("replies.buttons" in statement for statement in seen)  # too long to be a button's label
+
+
+def test_a_short_text_costs_one_more_read_to_be_checked_against_the_last_buttons(any_services: Services) -> None:
+    worker = Conversation(any_services, "w-short")
+    worker.say("你好")
+    with _statements(any_services) as seen:
+        reply = worker.say("加班费怎么算")
+    assert "加班" in reply.text
+    # as above, and the buttons of the last reply: "排候补" typed on WeChat is that button's tap
+    assert len(seen) <= 6, seen
+    assert sum("replies.buttons" in statement for statement in seen) == 1
 
 
 def test_a_turn_that_changes_nothing_in_the_state_does_not_write_it(any_services: Services) -> None:

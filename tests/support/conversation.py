@@ -48,3 +48,7 @@ class Conversation:
         last = self.replies[-1]
         button = next(b for b in last.buttons if b.label == label)
         return self._send(button.label, kind="button", payload=button.payload)
+
+    def menu(self, question: str) -> Reply:
+        """Tap the service-menu item that asks `question` (the menu of WeChat, Telegram and the web page)."""
+        return self._send(question, kind="menu", payload=f"menu:{question}")

@@ -1,12 +1,16 @@
 """Loopback stand-ins for the platforms' APIs: a Telegram Bot API server and WeChat's token + 客服 API.
 
-Both record what they receive and can be told to refuse (Telegram 429 with retry_after, WeChat 45015).
+Both record what they receive and can be told to refuse (Telegram 429 with retry_after, WeChat 45015), to fail
+with HTTP 500 for a while (`fail_for(seconds)`), or to hang (`hanging = True`: requests wait until it is False).
+A refused connection is a stopped server or a closed port.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
+import time
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -44,12 +48,19 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.flood: list[int] = []  # retry_after values to answer the next sendMessage calls with
         self.blocked: set[str] = set()  # chat ids that blocked the bot (403)
+        self.failing_until = 0.0  # monotonic time until which sendMessage answers HTTP 500
+        self.hanging = False  # sendMessage waits while this is True
+        self.failures = 0  # sendMessage calls answered 500
         self.lock = threading.Lock()
         self.app = Starlette(routes=[Route("/bot{token}/{method}", self.handle, methods=["GET", "POST"])])
 
     def base_url(self, server_url: str) -> str:
         """What TelegramSettings.base_url should be."""
         return f"{server_url}/bot"
+
+    def fail_for(self, seconds: float) -> None:
+        """Answer sendMessage with HTTP 500 for the next `seconds`."""
+        self.failing_until = time.monotonic() + seconds
 
     def texts(self, chat: str | None = None) -> list[str]:
         """Texts sent with sendMessage, optionally to one chat."""
@@ -79,6 +90,14 @@ class FakeBotApi:
                 updates, self.updates = self.updates, []
             return _ok(updates)
         if method == "sendMessage":
+            while self.hanging:  # noqa: ASYNC110 - set from the test thread, not this loop
+                await asyncio.sleep(0.05)
+            if time.monotonic() < self.failing_until:
+                with self.lock:
+                    self.failures += 1
+                return JSONResponse(
+                    {"ok": False, "error_code": 500, "description": "Internal Server Error"}, status_code=500
+                )
             with self.lock:
                 if self.flood:
                     retry_after = self.flood.pop(0)
@@ -123,8 +142,10 @@ class FakeWechatApi:
             routes=[
                 Route("/cgi-bin/token", self.token, methods=["GET"]),
                 Route("/cgi-bin/message/custom/send", self.custom_send, methods=["POST"]),
+                Route("/cgi-bin/message/template/send", self.template_send, methods=["POST"]),
             ]
         )
+        self.templates: list[dict[str, Any]] = []
 
     async def token(self, request: Request) -> Response:  # noqa: ARG002
         with self.lock:
@@ -141,6 +162,12 @@ class FakeWechatApi:
                 )
             self.sent.append({"access_token": request.query_params.get("access_token"), **data})
         return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+    async def template_send(self, request: Request) -> Response:
+        data = json.loads(await request.body())
+        with self.lock:
+            self.templates.append(data)
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": len(self.templates)})
 
     def texts(self, openid: str | None = None) -> list[str]:
         """Texts sent through the 客服 API, optionally to one user."""

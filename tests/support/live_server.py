@@ -13,9 +13,9 @@ from starlette.types import ASGIApp
 class LiveServer:
     """`with LiveServer(app) as server: httpx.get(server.url + "/healthz")`."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, port: int = 0) -> None:
         config = uvicorn.Config(
-            app, host="127.0.0.1", port=0, log_config=None, access_log=False, lifespan="on"
+            app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

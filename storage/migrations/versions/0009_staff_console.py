@@ -1,4 +1,4 @@
-"""staff console: staff accounts, sessions, audit log, knowledge drafts (issue 13)
+"""staff console: staff accounts, sessions, audit log, knowledge drafts, moved meetings (issue 13)
 
 Revision ID: 0009
 Revises: 0008
@@ -66,9 +66,22 @@ def upgrade() -> None:
     )
     op.create_index("ix_knowledge_changes_entry_id", "knowledge_changes", ["entry_id"])
     op.create_index("ix_knowledge_changes_status", "knowledge_changes", ["status"])
+    op.create_table(
+        "meeting_moves",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("routine", sa.String(length=32), nullable=False),
+        sa.Column("original_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("moved_to", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.String(length=256), nullable=False),
+        sa.Column("moved_by", sa.String(length=64), nullable=False),
+        sa.Column("moved_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("routine", "original_at", name="uq_meeting_moves_occurrence"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("meeting_moves")
     op.drop_table("knowledge_changes")
     op.drop_table("staff_audit")
     op.drop_table("staff_sessions")

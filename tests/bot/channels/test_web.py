@@ -38,6 +38,7 @@ def test_render_lists_buttons_and_notices() -> None:
         "intent": "help",
         "buttons": [{"label": "入会", "payload": "menu:怎么加入工会"}],
         "notices": ["通知"],
+        "active": None,
     }
 
 
@@ -82,19 +83,18 @@ def test_a_button_tap_sends_its_payload(services: Services) -> None:
     assert answer.json()["intent"] == "join_union"
 
 
+def _queue_for(services: Services, visitor: str, text: str) -> None:
+    """A message waiting in the outbox for a web visitor (a waitlist place, a case update)."""
+    with session_scope(services.engine) as session:
+        outbox.enqueue(
+            session=session, channel="web", recipient=visitor, text=text, reason="notice", now=services.clock.now()
+        )
+
+
 def test_messages_waiting_for_a_visitor_are_shown_on_their_next_turn(services: Services) -> None:
     with LiveServer(create_app(services)) as server, httpx.Client(base_url=server.url) as client:
         client.post("/api/chat", json={"text": "你好"})
-        visitor = client.cookies[COOKIE].rpartition(".")[0]
-        with session_scope(services.engine) as session:
-            outbox.enqueue(
-                session=session,
-                channel="web",
-                recipient=visitor,
-                text="您报名的活动有名额了",
-                reason="waitlist",
-                now=services.clock.now(),
-            )
+        _queue_for(services, client.cookies[COOKIE].rpartition(".")[0], "您报名的活动有名额了")
         notices = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
         again = client.post("/api/chat", json={"text": "谢谢"}).json()["notices"]
     assert notices == ["您报名的活动有名额了"]
@@ -118,15 +118,7 @@ def test_the_server_issues_a_signed_httponly_cookie_and_ignores_values_it_did_no
             first = honest.post("/api/chat", json={"text": "你好"})
             issued = honest.cookies[COOKIE]
         victim = issued.rpartition(".")[0]
-        with session_scope(services.engine) as session:
-            outbox.enqueue(
-                session=session,
-                channel="web",
-                recipient=victim,
-                text="您的案件有进展了",
-                reason="case_update",
-                now=services.clock.now(),
-            )
+        _queue_for(services, victim, "您的案件有进展了")
         forged_values = [victim, f"{victim}.forged-signature", "staff-wang-visitor-id-123456"]
         answers = []
         for value in forged_values:
@@ -153,3 +145,25 @@ def test_a_cookie_stays_valid_across_a_restart(services: Services) -> None:
     ):
         again = client.post("/api/chat", json={"text": "你好"})
     assert COOKIE not in again.cookies  # recognised: the key is kept in the database
+
+
+def test_the_history_is_the_verified_visitors_own_and_nobody_elses(any_services: Services) -> None:
+    with LiveServer(create_app(any_services)) as server:
+        with httpx.Client(base_url=server.url) as worker:
+            worker.post("/api/chat", json={"text": "我要申请欠薪调解"})
+            worker.post("/api/chat", json={"text": "北京鑫达装饰有限公司"})
+            issued = worker.cookies[COOKIE]
+            history = worker.get("/api/history").json()
+        victim = issued.rpartition(".")[0]
+        with httpx.Client(base_url=server.url) as newcomer:
+            empty = newcomer.get("/api/history").json()
+        forged = []
+        for value in (victim, f"{victim}.forged-signature"):
+            with httpx.Client(base_url=server.url, cookies={COOKIE: value}) as attacker:
+                forged.append(attacker.get("/api/history").json())
+    mine = [line["text"] for line in history["messages"] if line["from"] == "me"]
+    assert mine == ["我要申请欠薪调解", "北京鑫达装饰有限公司"]
+    assert "在哪里" in history["messages"][-1]["text"]
+    assert history["active"].startswith("您正在填写欠薪调解登记")
+    assert empty == {"messages": [], "active": None}
+    assert forged == [{"messages": [], "active": None}] * 2

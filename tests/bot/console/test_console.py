@@ -14,7 +14,11 @@ from tests.bot.console.conftest import PASSWORDS, csrf_of, sign_in
 from tests.intents.forms.test_wage_arrears import ANSWERS
 from tests.support.live_server import LiveServer
 
-PAGES = ["/staff/", "/staff/cases", "/staff/cases/export.xlsx", "/staff/tickets", "/staff/questions", "/staff/audit"]
+PAGES = [
+    "/staff/", "/staff/cases", "/staff/cases/export.xlsx", "/staff/tickets", "/staff/questions", "/staff/audit",
+    "/staff/events", "/staff/events/new", "/staff/events/yoga/signups.xlsx", "/staff/meetings",
+    "/staff/report/2026-10", "/staff/report/2026-10.md", "/staff/report/2026-10/chart.png",
+]
 
 
 def _chat(client: httpx.Client, text: str) -> dict[str, object]:
@@ -60,7 +64,8 @@ def test_no_page_or_export_without_a_real_session(server: LiveServer, cookie: st
         for path in PAGES:
             response = client.get(path)
             assert response.status_code == 303 and response.headers["location"].startswith("/staff/signin")
-        assert client.post("/staff/tickets/T-001/close", data={"csrf": "x"}).status_code == 403
+        for path in ["/staff/tickets/T-001/close", "/staff/events/new", "/staff/meetings/move"]:
+            assert client.post(path, data={"csrf": "x"}).status_code == 403
 
 
 def test_a_cross_site_post_without_the_token_is_refused(wang: httpx.Client) -> None:

@@ -119,8 +119,11 @@ def test_a_full_event_waitlists_with_the_position(services: Services) -> None:
     replies = []
     for worker in workers:
         _register(worker, "报名游泳")  # contact first
-        replies.append(worker.say("帮我报个瑜伽"))
+        reply = worker.say("帮我报个瑜伽")
+        replies.append(worker.tap("排候补") if "排候补" in [b.label for b in reply.buttons] else reply)
     assert "报名成功" in replies[0].text and "报名成功" in replies[1].text
+    # A full event says so before anything else, and the waitlist is the worker's choice.
+    assert "名额已经满了" in workers[2].replies[-2].text
     assert "已进入候补，第1位" in replies[2].text
     assert "已进入候补，第2位" in replies[3].text
     assert "候补名单" in workers[3].say("报名瑜伽").text and "第2位" in workers[3].replies[-1].text

@@ -81,7 +81,8 @@ def test_cancelling_frees_the_place_and_the_first_waiting_moves_up_and_is_told(s
     for worker in (first, second, third):
         _register(worker)
         worker.say("报名瑜伽")
-    assert "第1位" in third.replies[-1].text
+    assert "名额已经满了" in third.replies[-1].text
+    assert "第1位" in third.tap("排候补").text
     reply = first.say("取消我的瑜伽报名")
     assert reply.intent == IntentId.EVENT_CANCEL and "已取消" in reply.text
     promoted = [row for row in _outbox(services) if row.reason == "waitlist_promoted"]
@@ -126,6 +127,7 @@ def test_my_signups_lists_each_with_its_status(services: Services) -> None:
     for worker in (first, second, third):
         _register(worker)
         worker.say("报名瑜伽")
+    third.tap("排候补")
     reply = third.say("我报了哪些活动")
     assert reply.intent == IntentId.MY_SIGNUPS
     assert "午间瑜伽（周二）" in reply.text and "候补第1位" in reply.text

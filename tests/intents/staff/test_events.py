@@ -16,7 +16,9 @@ from tests.support.events import add_event, at
 
 def _sign_up(services: Services, user: str, name: str, phone: str) -> None:
     worker = Conversation(services, user)
-    worker.say("报名午间瑜伽")
+    first = worker.say("报名午间瑜伽")
+    if "排候补" in [button.label for button in first.buttons]:  # a full event offers the waitlist first
+        worker.tap("排候补")
     for answer in (name, phone, "月坛科技", "同意"):
         worker.say(answer)
 

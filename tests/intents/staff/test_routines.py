@@ -8,8 +8,9 @@ import pytest
 from bot.config import Settings
 from bot.errors import ConfigError
 from bot.plan import routine_plan, workday_calendar
-from intents.staff.routines import Routine, RuleError, occurrences, parse_rule
+from intents.staff.routines import Plan, Routine, RuleError, occurrences, parse_rule
 from intents.workdays import WorkdayCalendar
+from storage.models import MeetingMove
 from tests.support.clock import SHANGHAI
 
 CAL = WorkdayCalendar()
@@ -118,3 +119,33 @@ def test_shipped_plan(settings: Settings) -> None:
         "morning_meeting",
         "monthly_meeting",
     ]
+
+
+def test_the_list_starts_from_now_and_flags_meetings_too_close_together(settings: Settings) -> None:
+    from intents.staff.routines import clashes
+
+    plan = routine_plan(settings, workday_calendar(settings))
+    # Tuesday 1 December 2026, 10:00: the morning meeting is over; the monthly meeting (14:00, first
+    # working day) and the weekly study (14:30, Tuesday) fall on the same afternoon.
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
+    items = plan.coming(now, days=1)
+    assert [item.key for item in items] == ["monthly_meeting", "weekly_study"]
+    found = clashes(items)
+    assert [other.key for other in found[0]] == ["weekly_study"]
+    assert [other.key for other in found[1]] == ["monthly_meeting"]
+    assert clashes(plan.coming(now, days=1, start=date(2026, 12, 2))) == {}
+
+
+def test_a_moved_occurrence_leaves_its_day_and_is_due_at_its_new_time() -> None:
+    study = _routine("weekly:tue", time(14, 30), before=60)
+    plan = Plan((study,), CAL, SHANGHAI)
+    usual = datetime(2026, 12, 1, 14, 30, tzinfo=SHANGHAI)
+    move = MeetingMove(routine="r", original_at=usual, moved_to=datetime(2026, 12, 3, 9, 0, tzinfo=SHANGHAI),
+                       reason="区里开会", moved_by="wang", moved_at=usual - timedelta(days=3))
+    week = plan.upcoming(date(2026, 11, 30), 7, [move])
+    assert [(item.meeting_at.day, item.moved_from) for item in week] == [(3, usual)]
+    assert week[0].move_reason == "区里开会" and week[0].remind_at == datetime(2026, 12, 3, 8, 0, tzinfo=SHANGHAI)
+    assert plan.due(usual - timedelta(minutes=30), [move]) == []
+    assert [item.moved_from for item in plan.due(datetime(2026, 12, 3, 8, 10, tzinfo=SHANGHAI), [move])] == [usual]
+    start, end = plan.window(usual)
+    assert start <= usual < end
