@@ -21,7 +21,10 @@ class ConceptLexicon:
 
     def __init__(self, concepts: Iterable[Concept]) -> None:
         self._owner: dict[str, Concept] = {}
+        self._answers: dict[str, str] = {}
         for concept in concepts:
+            if concept.answer:
+                self._answers[concept.name] = concept.answer
             for word in concept.words:
                 self._owner.setdefault(word, concept)
         words = sorted(self._owner, key=len, reverse=True)
@@ -49,3 +52,8 @@ class ConceptLexicon:
                 seen.add(concept.name)
                 weights[concept.domain] = weights.get(concept.domain, 0.0) + concept.weight
         return weights
+
+    def topic_answer(self, found: Counter[str]) -> str | None:
+        """The entry answering a story about the found concept with most hits that has one (ties: first found)."""
+        best = max((name for name in found if name in self._answers), key=lambda name: found[name], default=None)
+        return None if best is None else self._answers[best]

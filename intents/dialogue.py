@@ -31,7 +31,7 @@ from intents.skills.faq import detail_turn
 from intents.skills.smalltalk import menu_buttons
 from intents.staff import staff_command
 from intents.turn import Reply, Turn
-from intents.understand import lacks_labour_evidence, story_turn
+from intents.understand import founded, lacks_labour_evidence, story_turn, topic_turn
 from knowledge.numerals import parse_chinese, to_chinese
 from storage import dialogue_state, messages
 from storage.tickets import ticket_number
@@ -184,7 +184,7 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
     calculated = calculation_turn(text, ctx)  # "干了五年，月薪八千，能赔多少": the worker's own numbers
     if calculated is not None:
         return calculated
-    candidates = ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5))
+    candidates = founded(text, ctx.matcher.rank(text, limit=max(ctx.policy.choices, 5)), ctx)
     # An event's own title is better evidence than the FAQ's phrasings when the matcher is unsure.
     best = candidates[0] if candidates else None
     if best is None or best.entry.intent == IntentId.EVENT_SIGNUP or best.score < ctx.policy.threshold_for(
@@ -195,10 +195,10 @@ def _understand(text: str, ctx: TurnContext) -> Turn:
             return by_name
     if lacks_labour_evidence(text, candidates, ctx):
         return not_understood(ctx, candidates[0].score)
-    return _decide(candidates, ctx)
+    return _decide(text, candidates, ctx)
 
 
-def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
+def _decide(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn:
     """Answer, offer choices or say "not understood", from the ranked entries.
 
     Intents vote: an intent's weight is its best entry's score plus `intent_vote` times its second-best
@@ -207,10 +207,11 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     contact card or a greeting); the best of the winning intent answers when that intent leads the other
     answerable ones by the margin, or else the best single entry when it leads the others' best by the margin.
     A menu is left for topics genuinely close; a close second topic comes as a button beside the answer.
+    A work story that answers neither way but is about a topic with an overview entry (an injury) gets it.
     """
     policy = ctx.policy
     if not candidates or candidates[0].score < policy.floor:
-        return not_understood(ctx, candidates[0].score if candidates else 0.0)
+        return topic_turn(text, candidates, ctx) or not_understood(ctx, candidates[0].score if candidates else 0.0)
     by_intent: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         by_intent.setdefault(candidate.entry.intent, []).append(candidate)
@@ -234,7 +235,7 @@ def _decide(candidates: list[Candidate], ctx: TurnContext) -> Turn:
     if top.entry.intent == IntentId.EVENT_SIGNUP and names_open_event(ctx.inbound.text, ctx):
         # Signup phrasings name the kinds of event a station holds; a new one is known by its name instead.
         return SKILLS[IntentId.EVENT_SIGNUP].respond(top, ctx)
-    return clarify(ctx, candidates)
+    return topic_turn(text, candidates, ctx) or clarify(ctx, candidates)
 
 
 def _score(candidate: Candidate) -> float:

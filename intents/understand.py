@@ -81,3 +81,36 @@ def lacks_labour_evidence(text: str, candidates: list[Candidate], ctx: TurnConte
     if not candidates or candidates[0].entry.intent not in LABOUR_INTENTS or candidates[0].score >= WEAK_MATCH:
         return False
     return ctx.matcher.read(text).domains.get(LABOUR, 0.0) < LABOUR_EVIDENCE
+
+
+def topic_turn(text: str, candidates: list[Candidate], ctx: TurnContext) -> Turn | None:
+    """A work story whose question matches no entry clearly, about a topic with an overview answer: that answer.
+
+    "在工地从架子上摔下来，腿骨折了" asks nothing a single entry answers, yet every injured worker needs the same
+    first steps (认定 within the deadline, wages while healing, assessment); a menu or 没看懂 helps no one. Only
+    a story that names the job (a work concept: job, boss, workplace) qualifies: "孩子在学校摔伤了" is not a
+    work injury.
+    """
+    reading = ctx.matcher.read(text)
+    if not ctx.matcher.work_concepts & set(reading.concepts):
+        return None
+    entry = ctx.kb.entry(ctx.matcher.concepts.topic_answer(reading.concepts) or "")
+    if entry is None:
+        return None
+    confidence = candidates[0].score if candidates else 0.0
+    return SKILLS[IntentId(entry.intent)].respond(Candidate(entry, confidence, entry.phrasings[0]), ctx)
+
+
+def founded(text: str, candidates: list[Candidate], ctx: TurnContext) -> list[Candidate]:
+    """The candidates without another field's pointer whose field the message never mentions.
+
+    The pointer entries (housing, debt … → 12348) are chosen by concepts (`other_domain`); matched on stray
+    words of a work story ("今天说15日发，明天说5日发") they would send a worker with unpaid wages away.
+    """
+    pointers = {entry: domain for domain, entry in ctx.kb.domain_entries.items()}
+    domains = ctx.matcher.read(text).domains
+    return [
+        candidate
+        for candidate in candidates
+        if candidate.entry.id not in pointers or domains.get(pointers[candidate.entry.id], 0.0) > 0
+    ]

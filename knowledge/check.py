@@ -179,6 +179,10 @@ def _check_concepts(kb: KnowledgeBase) -> list[Problem]:
             if folded in owner and owner[folded] != concept.name:
                 problems.append(Problem("concepts.toml", concept.name, f"word {word!r} also in {owner[folded]}"))
             owner.setdefault(folded, concept.name)
+        if concept.answer:
+            answer = kb.entry(concept.answer)
+            if answer is None or concept.domain != "labour" or answer.intent not in ("labor_law", "wage_arrears"):
+                problems.append(Problem("concepts.toml", concept.name, f"concept answer {concept.answer!r}: needs a labour FAQ entry"))
     for domain in sorted(domains - {"labour"}):
         entry = kb.entry(kb.domain_entries.get(domain, ""))
         if entry is None or entry.intent != "out_of_scope":

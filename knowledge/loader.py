@@ -105,6 +105,7 @@ def _concepts(path: Path) -> tuple[tuple[Concept, ...], dict[str, str]]:
                     domain=str(item["domain"]),
                     words=_strings(path, f"{key}.words", item["words"]),
                     weight=float(item.get("weight", 1.0)),
+                    answer=str(item.get("answer", "")),
                 )
             )
         except (KeyError, TypeError, ValueError) as error:

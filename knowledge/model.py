@@ -190,13 +190,16 @@ class Concept:
     """A legal concept and the everyday words that mean it (knowledge/concepts.toml).
 
     `domain` is "labour" or another field of law (marriage, traffic …); `weight` is how strongly a hit marks
-    its domain when the bot decides whether a question is about labour law at all.
+    its domain when the bot decides whether a question is about labour law at all. `answer`, when set, is the
+    FAQ entry that answers a work story about this concept whose question matches no entry clearly (an
+    injury told in full gets the steps after a work injury rather than a menu).
     """
 
     name: str
     domain: str
     words: tuple[str, ...]
     weight: float = 1.0
+    answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _DIGITS = {
     "零": 0,
@@ -119,9 +120,9 @@ def quantities(text: str) -> set[tuple[float, str]]:
     """The quantities a text states, as (value, unit class): 1.5倍 and 百分之一百五十 both give (150, percent).
 
     Article numbers (第四十四条) are not quantities. Used by `kb check` to prove an answer's numbers
-    come from the articles it cites.
+    come from the articles it cites. Full-width digits and signs (２０％, in some law texts) count as ASCII.
     """
-    text = _ARTICLE_NUMBER.sub(" ", text)
+    text = _ARTICLE_NUMBER.sub(" ", unicodedata.normalize("NFKC", text))
     found: set[tuple[float, str]] = set()
     for match in _QUANTITY.finditer(text):
         if match.group(1) is not None:
@@ -138,3 +139,48 @@ def quantities(text: str) -> set[tuple[float, str]]:
         else:
             found.add((value, unit))
     return found
+
+
+# --- How workers state a calculator's facts (intents/calculators/reading.py) ---
+# Lengths of service, dates, wages, days and hours, disability levels and births, as workers type them.
+# Patterns run on normalised text with spaces removed. Named groups are what reading.py reads.
+HALF = "半"
+NUMBER_TOKEN = rf"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+|{HALF}"
+DURATION_PATTERN = (  # 五年零三个月, 三年半, 五年多, 八个月, 一年又两个多月
+    rf"(?:(?P<years>{NUMBER_TOKEN})(?:个)?(?:整)?(?:周)?年(?P<half>半)?(?P<more>多)?"
+    rf"(?:(?:零|又)?(?P<ymonths>{NUMBER_TOKEN})个?(?:多)?月(?P<ymore>多)?)?)"
+    rf"|(?:(?P<months>{NUMBER_TOKEN})个(?P<mmore>多)?月(?:多)?)"
+)
+# A calendar month: 2019年3月, 19年3月, 3月份 (the year may be left out: the same year as the date before it).
+RELATIVE_YEARS = {"今年": 0, "去年": 1, "前年": 2}  # years back from today
+MONTH_DATE_PATTERN = (
+    r"(?:(?P<year>(?:19|20)?\d{2})年|(?P<relative>今年|去年|前年))?(?P<month>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月(?:份)?"
+)
+YEAR_ONLY_PATTERN = r"(?P<year>(?:19|20)\d{2})年(?=入职|进厂|进的|进公司|来|开始|参加工作|上班|就在|就进)"
+# A date followed by these is when the contract was signed; by these, when the work began.
+SIGNED_AFTER_DATE = r"^(?:份)?(?:的时候|时|才|又|就|那会儿|底|初|中旬)?(?:补签|签|订立|订)"
+STARTED_AFTER_DATE = r"^(?:份)?(?:的时候|时|就)?(?:入职|进厂|进的|进公司|来的|来|开始|上班|参加工作|到岗)"
+# "干了八个月才补签": a length of service followed by a late signing.
+SIGNED_AFTER_LENGTH = r"^(?:的时候|时|后|以后|之后)?(?:才|又|就|公司才|老板才|单位才)?(?:补签|签)"
+WAGE_BEFORE_PATTERN = (  # 月薪八千, 工资是6000, 每个月到手两万三
+    r"(?:月薪|月工资|工资|薪水|薪资|每个?月|一个月|一月|月入|底薪|收入|到手|税前|税后)"
+    r"(?:是|有|才|就|大概|差不多|约|大约|税前|税后|能拿|拿|都是|[：:])*"
+    r"(?P<amount>(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)(?:万|千|k|K|w|W)?"
+    r"(?:(?<=[万千kKwW])[零〇一二两三四五六七八九\d])?)"
+)
+WAGE_AFTER_PATTERN = (  # 两万三一个月, 8000元每月
+    r"(?P<amount>(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)(?:万|千|k|K|w|W)?(?:块钱|块|元)?)"
+    r"(?:一个月|每月|/月|一月|每个月)"
+)
+WORK_QUANTITY_PATTERN = rf"(?P<value>{NUMBER_TOKEN})(?:个)?(?P<unit>天|日|小时|钟头|钟)"
+DAY_UNITS = frozenset({"天", "日"})
+RATE_MARK = "每"  # "每天3小时" is a rate, not how much in all
+DISABILITY_LEVEL_PATTERN = r"(?P<level>十|[一二三四五六七八九]|10|[1-9])级|伤残(?P<after>十|[一二三四五六七八九]|10|[1-9])级?"
+# Births: named multiple births, and the words that say one baby. "二胎" is a second child, not twins.
+MULTIPLE_BIRTHS = {"双胞胎": 2, "龙凤胎": 2, "双胎": 2, "双生": 2, "三胞胎": 3, "四胞胎": 4}
+SINGLE_BIRTH_PATTERN = (
+    r"单胎|一胎(?!生了?[两二三四2-4])|(?<![第二三四五六七八九十\d])一个(?:孩子|宝宝|宝贝|小孩|孩|娃|男孩|女孩|儿子|女儿|闺女|小子|婴儿|男宝|女宝)"
+    r"|(?:孩子|宝宝|小孩|娃)(?:是|就|只有|只)一个"
+)
+BIRTH_ORDER = "胎"  # 二胎: the second child
+BABY_COUNT_PATTERN = rf"(?:生了?|生下|一胎|一次|怀了)(?P<n>{NUMBER_TOKEN})个"

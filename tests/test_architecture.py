@@ -46,11 +46,6 @@ def test_intents_never_read_the_clock() -> None:
     assert offenders == []
 
 
-# TEMPORARY: the calculators' reading grammar (issue 15) still writes Chinese number, duration and wage
-# patterns in code; like knowledge/numerals.py they belong in knowledge/. Remove this when they move.
-CHINESE_GRAMMAR_TO_MOVE = {"intents/calculators/reading.py"}
-
-
 def _docstrings(tree: ast.Module) -> set[int]:
     found = set()
     for node in ast.walk(tree):
@@ -92,7 +87,6 @@ def test_code_holds_no_chinese_every_word_lives_in_knowledge() -> None:
         found
         for package in ("bot", "intents", "storage")
         for path in sorted((REPO / package).rglob("*.py"))
-        if str(path.relative_to(REPO)) not in CHINESE_GRAMMAR_TO_MOVE
         for found in chinese_in_code(path)
     ]
     assert offenders == []

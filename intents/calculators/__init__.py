@@ -12,7 +12,14 @@ from intents.calculators.injury import InjuryGrant, injury_grant
 from intents.calculators.maternity import MaternityLeave, maternity_leave
 from intents.calculators.overtime import Overtime, OvertimeKind, overtime
 from intents.calculators.rules import RULE_KEYS, LocalFigure, LocalFigures, Rules
-from intents.calculators.severance import Severance, Termination, pay_months, reaches_before_law, severance
+from intents.calculators.severance import (
+    Severance,
+    Termination,
+    months_before_law,
+    pay_months,
+    reaches_before_law,
+    severance,
+)
 
 __all__ = [
     "RULE_KEYS",
@@ -31,6 +38,7 @@ __all__ = [
     "injury_grant",
     "leave_days",
     "maternity_leave",
+    "months_before_law",
     "overtime",
     "pay_months",
     "reaches_before_law",

@@ -1,7 +1,8 @@
 """Reading a calculator's facts from what a worker types: 五年零三个月, 八千, 两万三, 4天, 九级伤残.
 
 Pure functions over text, no storage. Each returns None when the fact is not there (or too vague to use, as
-"五年多" is for compensation, where six months more or less changes the result), so the caller asks.
+"五年多" is for compensation, where six months more or less changes the result), so the caller asks. The
+Chinese grammar (the patterns and words) lives in knowledge/numerals.py; this module only applies it.
 """
 
 from __future__ import annotations
@@ -13,29 +14,47 @@ from decimal import Decimal, InvalidOperation
 
 from intents.forms.numbers import parse_amount
 from intents.normalize import normalize
-from knowledge.numerals import parse_chinese
+from knowledge.numerals import (
+    BABY_COUNT_PATTERN,
+    BIRTH_ORDER,
+    DAY_UNITS,
+    DISABILITY_LEVEL_PATTERN,
+    DURATION_PATTERN,
+    HALF,
+    MONTH_DATE_PATTERN,
+    MULTIPLE_BIRTHS,
+    NUMBER_TOKEN,
+    RATE_MARK,
+    RELATIVE_YEARS,
+    SIGNED_AFTER_DATE,
+    SIGNED_AFTER_LENGTH,
+    SINGLE_BIRTH_PATTERN,
+    STARTED_AFTER_DATE,
+    WAGE_AFTER_PATTERN,
+    WAGE_BEFORE_PATTERN,
+    WORK_QUANTITY_PATTERN,
+    YEAR_ONLY_PATTERN,
+    parse_chinese,
+)
 
-_NUM = r"\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百]+"
-_DURATION = re.compile(
-    rf"(?:(?P<years>{_NUM}|半)\s*(?:个)?(?:整)?(?:周)?年(?P<half>半)?(?P<more>多)?"
-    rf"(?:\s*(?:零|又)?\s*(?P<ymonths>{_NUM})\s*个?(?:多)?月(?P<ymore>多)?)?)"
-    rf"|(?:(?P<months>{_NUM}|半)\s*个\s*(?P<mmore>多)?\s*月(?:多)?)"
-)
-_START_DATE = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年\s*(?P<month>\d{1,2}|[一二三四五六七八九十]{1,2})\s*月")
-_WAGE_BEFORE = re.compile(
-    r"(?:月薪|月工资|工资|薪水|薪资|每个?月|一个月|一月|月入|底薪|收入|到手|税前|税后)"
-    r"(?:是|有|才|就|大概|差不多|约|大约|税前|税后|能拿|拿|都是|[：:，, ])*"
-    r"(?P<amount>(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(?:万|千|k|K|w|W)?\s*[零〇一二两三四五六七八九\d]*)"
-)
-_WAGE_AFTER = re.compile(
-    r"(?P<amount>(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*(?:万|千|k|K|w|W)?\s*(?:块钱|块|元)?)"
-    r"\s*(?:一个月|每月|/月|一月|每个月)"
-)
-_QUANTITY = re.compile(rf"(?P<value>{_NUM}|半)\s*(?:个)?\s*(?P<unit>天|日|小时|钟头|钟)")
-_LEVEL = re.compile(r"(?P<level>十|[一二三四五六七八九]|10|[1-9])\s*级")
-_LEVEL_AFTER = re.compile(r"伤残\s*(?P<level>十|[一二三四五六七八九]|10|[1-9])\s*级?")
-_BABIES = {"双胞胎": 2, "龙凤胎": 2, "双胎": 2, "三胞胎": 3, "四胞胎": 4}
+_DURATION = re.compile(DURATION_PATTERN)
+_MONTH_DATE = re.compile(MONTH_DATE_PATTERN)
+_YEAR_ONLY = re.compile(YEAR_ONLY_PATTERN)
+_SIGNED_AFTER_DATE = re.compile(SIGNED_AFTER_DATE)
+_STARTED_AFTER_DATE = re.compile(STARTED_AFTER_DATE)
+_SIGNED_AFTER_LENGTH = re.compile(SIGNED_AFTER_LENGTH)
+_WAGE_BEFORE = re.compile(WAGE_BEFORE_PATTERN)
+_WAGE_AFTER = re.compile(WAGE_AFTER_PATTERN)
+_QUANTITY = re.compile(WORK_QUANTITY_PATTERN)
+_LEVEL = re.compile(DISABILITY_LEVEL_PATTERN)
+_SINGLE_BIRTH = re.compile(SINGLE_BIRTH_PATTERN)
+_BABY_COUNT = re.compile(BABY_COUNT_PATTERN)
+_NUMBER = re.compile(NUMBER_TOKEN)
 MAX_MONTHS = 600  # fifty years: longer is not a working life, it is a typo
+MAX_BABIES = 9
+_LOOKAHEAD = 8  # characters after a date or a length that may say what happened then
+_CENTURY = 2000
+_SEPARATOR = ","  # what a pause (comma, space) becomes, so "工资6000，二倍工资" stays two numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +65,18 @@ class Duration:
     vague: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ContractGap:
+    """How long someone worked without a written contract, and whether one was signed in the end."""
+
+    months: int
+    signed: bool
+
+
 def number(token: str) -> Decimal | None:
     """A number written in digits or Chinese numerals (八 → 8, 二十 → 20, 3.5 → 3.5, 半 → 0.5)."""
     token = token.strip()
-    if token == "半":
+    if token == HALF:
         return Decimal("0.5")
     try:
         return Decimal(token)
@@ -59,15 +86,12 @@ def number(token: str) -> Decimal | None:
 
 
 def _clean(text: str) -> str:
-    return normalize(text).replace(" ", "")
+    return re.sub(r"\s+", _SEPARATOR, normalize(text))
 
 
-def duration(text: str, today: date | None = None) -> Duration | None:
-    """How long someone has worked: "五年零三个月" → 63 months, "三年半" → 42, "八个月" → 8, "五年多" → vague 60.
-
-    With `today`, a start date "2019年3月入职" also counts (whole months since). None when no length is stated.
-    """
-    folded = _clean(text)
+def _lengths(folded: str) -> list[tuple[Duration, int]]:
+    """Every length of service stated, with where it ends in `folded`."""
+    found = []
     for match in _DURATION.finditer(folded):
         if match.group("years") is not None:
             years = number(match.group("years"))  # 半年 → 0.5
@@ -87,16 +111,92 @@ def duration(text: str, today: date | None = None) -> Duration | None:
             months, vague = value, bool(match.group("mmore"))
         whole = int(months)
         if 0 < whole <= MAX_MONTHS or (whole == 0 and months > 0):
-            return Duration(max(whole, 0), vague)
-    if today is not None:
-        start = _START_DATE.search(folded)
-        if start is not None:
-            month = number(start.group("month"))
-            if month is not None and 1 <= month <= 12:
-                months_since = (today.year - int(start.group("year"))) * 12 + today.month - int(month)
-                if 0 <= months_since <= MAX_MONTHS:
-                    return Duration(months_since)
+            found.append((Duration(max(whole, 0), vague), match.end()))
+    return found
+
+
+def _dates(folded: str, today: date | None) -> list[tuple[int, int, int]]:
+    """Every calendar month stated, as (year, month, end offset).
+
+    A date without a year takes the year of the date before it (the next year when its month is earlier:
+    "10月入职，3月才签"); the first one, the latest year that month has passed by `today` ("3月份进厂的").
+    Without `today`, such years are 0 and only the months between dates count.
+    """
+    found: list[tuple[int, int, int]] = []
+    for match in _MONTH_DATE.finditer(folded):
+        month = number(match.group("month"))
+        if month is None or not 1 <= month <= 12:
+            continue
+        if match.group("year") is not None:
+            year = int(match.group("year"))
+            year += _CENTURY if year < 100 else 0
+        elif match.group("relative") is not None and today is not None:
+            year = today.year - RELATIVE_YEARS[match.group("relative")]
+        elif found:
+            year = found[-1][0] + (1 if month < found[-1][1] else 0)
+        elif today is not None:
+            year = today.year if month <= today.month else today.year - 1
+        else:
+            year = 0
+        found.append((year, int(month), match.end()))
+    return found
+
+
+def _months_between(start: tuple[int, int], end: tuple[int, int]) -> int:
+    return (end[0] - start[0]) * 12 + end[1] - start[1]
+
+
+def _start_date(folded: str, today: date | None) -> tuple[int, int] | None:
+    """When the work began: the first dated start ("2019年3月入职"), else the first date not a signing."""
+    dates = _dates(folded, today)
+    started = [(y, m) for y, m, end in dates if _STARTED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])]
+    if started:
+        return started[0]
+    unsigned = [(y, m) for y, m, end in dates if not _SIGNED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])]
+    return unsigned[0] if unsigned else None
+
+
+def duration(text: str, today: date | None = None) -> Duration | None:
+    """How long someone has worked: "五年零三个月" → 63 months, "三年半" → 42, "八个月" → 8, "五年多" → vague 60.
+
+    With `today`, a start date "2019年3月入职" also counts (whole months since), and a start year alone
+    ("2005年入职") counts as a vague length. None when no length is stated.
+    """
+    folded = _clean(text)
+    lengths = _lengths(folded)
+    if lengths:
+        return lengths[0][0]
+    if today is None:
+        return None
+    start = _start_date(folded, today)
+    if start is not None:
+        months_since = _months_between(start, (today.year, today.month))
+        return Duration(months_since) if 0 <= months_since <= MAX_MONTHS else None
+    year = _YEAR_ONLY.search(folded)
+    if year is not None:
+        months_since = _months_between((int(year.group("year")), 1), (today.year, today.month))
+        return Duration(months_since, vague=True) if 0 < months_since <= MAX_MONTHS else None
     return None
+
+
+def contract_gap(text: str, today: date | None = None) -> ContractGap | None:
+    """Months worked before a written contract: "3月入职，11月才签" → 8 signed; "干了八个月才补签" → 8 signed;
+    "入职八个月了还没签" → 8, not signed (so far). None when no length or start is stated.
+    """
+    folded = _clean(text)
+    signings = [
+        (y, m) for y, m, end in _dates(folded, today) if _SIGNED_AFTER_DATE.search(folded[end : end + _LOOKAHEAD])
+    ]
+    start = _start_date(folded, today)
+    if signings and start is not None:
+        months = _months_between(start, signings[0])
+        if 0 <= months <= MAX_MONTHS:
+            return ContractGap(months, signed=True)
+    for length, end in _lengths(folded):
+        if _SIGNED_AFTER_LENGTH.search(folded[end : end + _LOOKAHEAD]):
+            return ContractGap(length.months, signed=True)
+    found = duration(text, today)
+    return None if found is None or found.vague else ContractGap(found.months, signed=False)
 
 
 def wage(text: str, *, bare: bool = False) -> Decimal | None:
@@ -109,7 +209,7 @@ def wage(text: str, *, bare: bool = False) -> Decimal | None:
     found = _WAGE_BEFORE.search(folded) or _WAGE_AFTER.search(folded)
     if found is not None:
         amount = parse_amount(found.group("amount"))
-    elif bare and duration(folded) is None:
+    elif bare and not _lengths(folded):
         amount = parse_amount(folded)
     else:
         amount = None
@@ -120,39 +220,48 @@ def quantity(text: str) -> tuple[Decimal, str] | None:
     """Days or hours: "4天" → (4, "day"), "二十个小时" → (20, "hour"), "半天" → (0.5, "day")."""
     folded = _clean(text)
     for match in _QUANTITY.finditer(folded):
-        if "每" in folded[max(0, match.start() - 4) : match.start()]:
-            continue  # "每天3小时" is a rate, not how much in all
+        if RATE_MARK in folded[max(0, match.start() - 4) : match.start()]:
+            continue
         value = number(match.group("value"))
         if value is not None and value > 0:
-            return value, ("day" if match.group("unit") in ("天", "日") else "hour")
+            return value, ("day" if match.group("unit") in DAY_UNITS else "hour")
     return None
 
 
 def disability_level(text: str) -> int | None:
     """A disability level 1–10: "九级伤残" → 9, "伤残十级" → 10."""
-    folded = _clean(text)
-    match = _LEVEL.search(folded) or _LEVEL_AFTER.search(folded)
+    match = _LEVEL.search(_clean(text))
     if match is None:
         return None
-    value = number(match.group("level"))
+    value = number(match.group("level") or match.group("after"))
     return int(value) if value is not None and 1 <= value <= 10 else None
 
 
-def babies(text: str) -> int | None:
-    """How many babies one birth brought: 双胞胎 → 2; "一个" / "一胎" → 1."""
+def babies(text: str, *, bare: bool = False) -> int | None:
+    """How many babies one birth brought: 双胞胎 → 2, "顺产一个孩子" / 单胎 → 1, "一胎生了两个" → 2.
+
+    "二胎" is a second child, not twins, so "N胎" is no count. `bare` (an answer to "生了几个?") also
+    takes a plain number ("一个", "2").
+    """
     folded = _clean(text)
-    for word, count in _BABIES.items():
+    for word, count in MULTIPLE_BIRTHS.items():
         if word in folded:
             return count
-    match = re.search(rf"(?P<n>{_NUM})\s*(?:个|胎)", folded)
-    if match is not None:
-        value = number(match.group("n"))
-        if value is not None and 1 <= value <= 9 and value == int(value):
+    counted = _BABY_COUNT.search(folded)
+    if counted is not None:
+        value = number(counted.group("n"))
+        if value is not None and 1 <= value <= MAX_BABIES and value == int(value):
+            return int(value)
+    if _SINGLE_BIRTH.search(folded):
+        return 1
+    if bare and BIRTH_ORDER not in folded:
+        value = whole_number(folded)
+        if value is not None and 1 <= value <= MAX_BABIES and value == int(value):
             return int(value)
     return None
 
 
 def whole_number(text: str) -> Decimal | None:
     """The first plain number in an answer ("5" / "五天" / "还有3天没休" → 5 / 5 / 3)."""
-    match = re.search(rf"{_NUM}|半", _clean(text))
+    match = _NUMBER.search(_clean(text))
     return None if match is None else number(match.group(0))

@@ -64,6 +64,15 @@ def pay_months(months_worked: int, rules: Rules) -> Decimal:
     return months
 
 
+def months_before_law(months_worked: int, today: date, rules: Rules) -> int:
+    """How many of `months_worked` months back from `today` fell before 1 January of the law's first year.
+
+    A calculator must not price them with today's formula (see `reaches_before_law`).
+    """
+    months_since = (today.year - int(rules.severance_law_since_year)) * MONTHS_PER_YEAR + today.month - 1
+    return max(0, months_worked - max(0, months_since))
+
+
 def reaches_before_law(months_worked: int, today: date, rules: Rules) -> bool:
     """True when `months_worked` months back from `today` start before 1 January of the law's first year.
 
@@ -71,8 +80,7 @@ def reaches_before_law(months_worked: int, today: date, rules: Rules) -> bool:
     that time, so N (and N+1) computed over the whole service may be wrong for them; 赔偿金 counts every year
     (《劳动合同法实施条例》第二十五条).
     """
-    months_since = (today.year - int(rules.severance_law_since_year)) * MONTHS_PER_YEAR + today.month - 1
-    return months_worked > months_since
+    return months_before_law(months_worked, today, rules) > 0
 
 
 def severance(months_worked: int, monthly_wage: Decimal, rules: Rules, local: LocalFigures) -> Severance:

@@ -15,21 +15,23 @@ from typing import Any, ClassVar
 from intents import payloads
 from intents.calculators import (
     LocalFigure,
+    LocalFigures,
     OvertimeKind,
     Rules,
+    Severance,
     Termination,
     double_wage,
     injury_grant,
     leave_days,
     maternity_leave,
+    months_before_law,
     overtime,
-    reaches_before_law,
     reading,
     severance,
     untaken_leave_pay,
 )
 from intents.context import TurnContext
-from intents.forms.engine import Slot
+from intents.forms.engine import Slot, start_form
 from intents.ids import IntentId
 from intents.normalize import fold, fold_all
 from intents.turn import Button, Reply, Turn
@@ -106,6 +108,20 @@ def _months(text: str, ctx: TurnContext) -> int | None:
     return int(number) if number is not None and number == int(number) and 0 <= number <= 600 else None
 
 
+def _gap(found: reading.ContractGap | None) -> list[int | bool] | None:
+    return None if found is None else [found.months, found.signed]
+
+
+def _contract_months(text: str, ctx: TurnContext) -> list[int | bool] | None:
+    months = _months(text, ctx)
+    found = reading.contract_gap(text, ctx.local_now().date())
+    return _gap(found) or (None if months is None else [months, False])
+
+
+def _contract_months_in(text: str, ctx: TurnContext) -> list[int | bool] | None:
+    return _gap(reading.contract_gap(text, ctx.local_now().date()))
+
+
 def _quantity(text: str, _ctx: TurnContext) -> list[str] | None:
     found = reading.quantity(text)
     return None if found is None else [str(found[0]), found[1]]
@@ -136,13 +152,12 @@ def _difficult(text: str, ctx: TurnContext) -> bool | None:
 
 
 def _babies(text: str, _ctx: TurnContext) -> int | None:
-    return reading.babies(text)
+    return reading.babies(text, bare=True)
 
 
 def _babies_in(text: str, _ctx: TurnContext) -> int | None:
-    # In the first message only a named multiple birth counts ("一个宝宝" alone may be about something else).
-    found = reading.babies(text)
-    return found if found is not None and found > 1 else None
+    # In the first message a bare "一个" may count anything; "一个孩子", 单胎, 双胞胎 say the birth.
+    return reading.babies(text)
 
 
 # --- wording results ---
@@ -193,13 +208,41 @@ def _person_button(ctx: TurnContext) -> tuple[Button, ...]:
     return _money_buttons(ctx)[1:]
 
 
-class _CalculatorForm:
-    """What every calculator form shares: labour-law intent, idle expiry, the cancel sentence."""
+# A question about two calculations ("没签合同，干了一年半被辞退了，能赔多少") computes one, then starts the
+# other with the same first message and the facts already given: these keys in the form's values say which.
+THEN = "then"
+FIRST_TEXT = "text"
 
+
+class _CalculatorForm:
+    """What every calculator form shares: labour-law intent, idle expiry, the cancel sentence, and going on
+    to a second calculation the same question asked for."""
+
+    name: ClassVar[str]
     intent: ClassVar[IntentId] = IntentId.LABOR_LAW
     title_key: ClassVar[str] = "calc_form_title"
     idle_expiry: ClassVar[timedelta] = IDLE
     cancel_key: ClassVar[str] = "calc_cancelled"
+    slots: ClassVar[tuple[Slot, ...]]
+
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Compute and word the result from every slot's value."""
+        raise NotImplementedError
+
+    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """The result; when the question also asked for another calculation, that one starts right after."""
+        turn = self.compute(values, ctx)
+        then = next((form for form in CALCULATOR_FORMS if form.name == values.get(THEN)), None)
+        if then is None:
+            return turn
+        names = {slot.name for slot in then.slots}
+        carried = {name: value for name, value in values.items() if name in names and name not in (THEN, FIRST_TEXT)}
+        follow = start_form(then, ctx, str(values.get(FIRST_TEXT, "")), initial=carried)
+        reply = follow.reply
+        first = turn.reply.text.rsplit("\n", 1)[0]  # what happens next is said once, after the second
+        text = f"{first}\n\n{ctx.say(f'calc_then_{then.name}')}\n{reply.text}"
+        buttons = reply.buttons or turn.reply.buttons  # the second result's, or the first's while it asks
+        return Turn(Reply(text, turn.reply.intent, turn.reply.confidence, buttons), turn.outbox + follow.outbox)
 
 
 class SeveranceForm(_CalculatorForm):
@@ -218,33 +261,37 @@ class SeveranceForm(_CalculatorForm):
         ),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
-        """Compute and word N, N+1 or 2N (all three when the worker cannot say how it ended)."""
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+        """Compute and word N, N+1 or 2N (all three when the worker cannot say how it ended).
+
+        Service before 2008 is not priced with today's formula: compensation (N, N+1) counts only the years
+        since the Labour Contract Law, and the reply says the earlier years follow the rules of the time;
+        damages (2N) count from the first day (实施条例第二十五条).
+        """
         rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
-        result = severance(int(values["service_months"]), Decimal(values["wage"]), rules, region)
+        months, wage = int(values["service_months"]), Decimal(values["wage"])
         termination = Termination(values["termination"])
-        service = _service_text(result.months_worked, ctx)
+        before = months_before_law(months, ctx.local_now().date(), rules)
+        whole = severance(months, wage, rules, region)
+        result = severance(months - before, wage, rules, region) if before else whole
+        service_key = "calc_since_law" if before else "calc_service"
+        service = _service_text(result.months_worked, ctx, service_key)
         common = {"service": service, "months": plain(result.pay_months), "wage": yuan(result.wage_counted)}
-        notes = [ctx.say("calc_note_bonus")]
-        if result.capped:
-            average = region.average_monthly_wage
+        notes = [ctx.say("calc_note_bonus"), *_severance_notes(whole, region, ctx)]
+        if before and termination is not Termination.UNLAWFUL:
+            notes.append(ctx.say("calc_note_before_law", span=_service_text(before, ctx, "calc_span")))
+        if before and termination is Termination.UNLAWFUL:
+            notes.append(ctx.say("calc_note_before_law_unlawful"))
+        if before and termination is Termination.UNKNOWN:
             notes.append(
                 ctx.say(
-                    "calc_note_cap",
-                    **_local(average, region.region),
-                    average=yuan(average.value),
-                    cap=yuan(result.wage_counted),
+                    "calc_note_before_law_damages",
+                    service=_service_text(months, ctx),
+                    months=plain(whole.pay_months),
+                    wage=yuan(whole.wage_counted),
+                    amount=yuan(whole.damages),
                 )
             )
-        elif result.cap_unchecked:
-            notes.append(ctx.say("calc_note_cap_unknown"))
-        if result.raised_to_minimum:
-            minimum = region.minimum_monthly_wage
-            notes.append(ctx.say("calc_note_minimum", **_local(minimum, region.region), minimum=yuan(minimum.value)))
-        if termination is not Termination.UNLAWFUL and reaches_before_law(
-            result.months_worked, ctx.local_now().date(), rules
-        ):
-            notes.append(ctx.say("calc_note_before_2008"))
         if termination is Termination.UNKNOWN:
             body = ctx.say(
                 "calc_severance_all",
@@ -252,11 +299,14 @@ class SeveranceForm(_CalculatorForm):
                 wage=yuan(result.wage_counted),
                 n=yuan(result.compensation),
                 n1=yuan(result.amount(Termination.NO_NOTICE)),
-                n2=yuan(result.damages),
+                n2=yuan(whole.damages),
                 formula=ctx.say("calc_formula_n", **common, amount=yuan(result.compensation)),
                 notes="\n".join(notes),
             )
             return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
+        if termination is Termination.UNLAWFUL:
+            result = whole
+            common |= {"service": _service_text(months, ctx), "months": plain(whole.pay_months)}
         amount = result.amount(termination)
         if termination is Termination.NO_NOTICE:
             formula = ctx.say("calc_formula_n1", **common, notice=yuan(result.notice_pay), amount=yuan(amount))
@@ -279,23 +329,44 @@ class SeveranceForm(_CalculatorForm):
         return _reply(ctx, body, "calc_next_money", _money_buttons(ctx))
 
 
+def _severance_notes(result: Severance, region: LocalFigures, ctx: TurnContext) -> list[str]:
+    """What bounded the wage counted: the high-earner cap (or that it could not be checked), the minimum."""
+    notes = []
+    if result.capped:
+        average = region.average_monthly_wage
+        notes.append(
+            ctx.say("calc_note_cap", **_local(average, region.region), average=yuan(average.value), cap=yuan(result.wage_counted))
+        )
+    elif result.cap_unchecked:
+        notes.append(ctx.say("calc_note_cap_unknown"))
+    if result.raised_to_minimum:
+        minimum = region.minimum_monthly_wage
+        notes.append(ctx.say("calc_note_minimum", **_local(minimum, region.region), minimum=yuan(minimum.value)))
+    return notes
+
+
 class DoubleWageForm(_CalculatorForm):
     """未签书面合同的二倍工资: months without a written contract, monthly wage."""
 
     name: ClassVar[str] = "calc_double_wage"
     slots: ClassVar[tuple[Slot, ...]] = (
-        Slot("months", "calc_ask_contract_months", _months, extract=_service, problem_key="calc_bad_months"),
+        Slot("months", "calc_ask_contract_months", _contract_months, extract=_contract_months_in, problem_key="calc_bad_months"),
         Slot("wage", "calc_ask_monthly_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the extra wage owed, or why none is owed yet."""
         rules = Rules.from_constants(ctx.kb.constants)
-        result = double_wage(int(values["months"]), Decimal(values["wage"]), rules)
+        gap = values["months"]
+        months, signed = (int(gap[0]), bool(gap[1])) if isinstance(gap, list) else (int(gap), False)
+        result = double_wage(months, Decimal(values["wage"]), rules)
         if result.months_owed == 0:
             return _reply(ctx, ctx.say("calc_double_wage_none"), "calc_next_leave", _person_button(ctx))
-        notes = [ctx.say("calc_note_double_wage_signed")]
-        if result.open_ended:
+        if signed:
+            notes = [ctx.say("calc_note_double_wage_signed_at", span=_service_text(months, ctx, "calc_span"))]
+        else:
+            notes = [ctx.say("calc_note_double_wage_signed")]
+        if result.open_ended and not signed:
             notes.append(ctx.say("calc_note_open_ended"))
         notes.append(ctx.say("calc_note_limitation"))
         body = ctx.say(
@@ -325,7 +396,7 @@ class OvertimeForm(_CalculatorForm):
         Slot("wage", "calc_ask_monthly_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the overtime pay at the statutory minimum rate."""
         rules = Rules.from_constants(ctx.kb.constants)
         kind = OvertimeKind(values["kind"])
@@ -364,7 +435,7 @@ class LeaveDaysForm(_CalculatorForm):
         Slot("service_months", "calc_ask_total_years", _years_worked, extract=_years_worked, problem_key="calc_bad_years"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the days of annual leave."""
         rules = Rules.from_constants(ctx.kb.constants)
         months = int(values["service_months"])
@@ -384,7 +455,7 @@ class LeavePayForm(_CalculatorForm):
         Slot("wage", "calc_ask_leave_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the pay for untaken days: the whole 300 % and what is still owed."""
         rules = Rules.from_constants(ctx.kb.constants)
         days = Decimal(values["days"])
@@ -412,7 +483,7 @@ class InjuryForm(_CalculatorForm):
         Slot("wage", "calc_ask_injury_wage", _wage, extract=_wage_in, problem_key="calc_bad_wage"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the one-off grant, how the local average bounded the wage, and the deadlines."""
         rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
         level = int(values["level"])
@@ -446,7 +517,7 @@ class MaternityForm(_CalculatorForm):
         Slot("babies", "calc_ask_babies", _babies, extract=_babies_in, problem_key="calc_bad_babies"),
     )
 
-    def complete(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
+    def compute(self, values: Mapping[str, Any], ctx: TurnContext) -> Turn:
         """Word the days of maternity leave, national and local."""
         rules, region = Rules.from_constants(ctx.kb.constants), ctx.policy.region
         babies = int(values["babies"])
@@ -476,3 +547,17 @@ CALCULATOR_FORMS = (
     InjuryForm(),
     MaternityForm(),
 )
+
+
+def calculator_lead(form: str, text: str, ctx: TurnContext) -> str:
+    """What a calculator says before its first question.
+
+    When the first message already settles the rule ("我是七级伤残能赔多少"), the worker reads it at once (13
+    months of 本人工资) before being asked for the wage: a worker who stops there still has the answer.
+    """
+    if form == InjuryForm.name:
+        level = reading.disability_level(text)
+        if level is not None:
+            months = Rules.from_constants(ctx.kb.constants).injury_grant_months(level)
+            return ctx.say("calc_lead_injury_level", level=level, months=plain(months))
+    return ctx.say("calc_lead")

@@ -141,7 +141,9 @@ def start_booking(ctx: TurnContext, text: str) -> Turn:
     held = [pair for pair in _mine(ctx) if pair[1].service == service.key]
     if held:
         return _already(held[0], ctx)
-    return _times(service, ctx, "book")
+    # A service may say what it is first (replies: appt_about_<key>), e.g. that the union's lawyer is free.
+    about = ctx.kb.replies.get(f"appt_about_{service.key}")
+    return _times(service, ctx, "book", lead=ctx.say(f"appt_about_{service.key}") + "\n" if about else "")
 
 
 def _list_mine(ctx: TurnContext) -> Turn:

@@ -18,8 +18,8 @@ EVAL_DIR = Path(os.environ.get("UNIONBOT_EVAL_DIR") or REPO.parent / "shared" / 
 REAL_DEV = EVAL_DIR / "real_dev.jsonl"
 
 # Measured figures minus a little room for harmless changes (README, "Answering real questions").
-KEY_FACT_FLOOR = 0.57
-ANSWERED_FLOOR = 0.84
+KEY_FACT_FLOOR = 0.75
+ANSWERED_FLOOR = 0.87
 AS_LABOUR_CEILING = 0.03
 
 

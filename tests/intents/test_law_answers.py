@@ -275,8 +275,9 @@ def test_unlawful_result_says_damages_replace_compensation(worker: Conversation)
 def test_service_from_before_2008_is_flagged_for_compensation(worker: Conversation) -> None:
     worker.say("公司裁员 我干了二十年 能拿多少补偿")
     reply = worker.say("六千")
-    assert "120,000元" in reply.text  # 20 × 6000 over the whole service …
-    assert "2008年1月1日以前" in reply.text  # … but the years before 2008 follow the rules of that time
+    assert "114,000元" in reply.text  # only the 18 years 10 months since 2008 (19 × 6000) are priced …
+    assert "120,000元" not in reply.text
+    assert "2008年以前干的" in reply.text  # … the years before follow the rules of that time
     assert "《劳动合同法》第九十七条" in reply.text
 
 

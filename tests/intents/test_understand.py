@@ -118,3 +118,52 @@ def test_a_court_freezing_a_debtors_account_is_not_labour_law(worker: Conversati
     reply = worker.say("对方欠我的钱法院已经判了，现在冻结了他的银行卡，钱什么时候能到我手里")
     assert reply.intent == IntentId.OUT_OF_SCOPE
     assert "12348" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "在工地从脚手架上摔下来，小腿骨折了",
+        "车间里冲床砸到我两根手指，现在缝了针在家",
+    ],
+)
+def test_an_injury_told_without_a_clear_question_gets_the_first_steps(worker: Conversation, text: str) -> None:
+    reply = worker.say(text)
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert "工伤认定" in reply.text and "1年内" in reply.text  # the route and its deadline
+    assert "停工留薪" in reply.text
+
+
+def test_an_injury_outside_work_is_not_told_the_work_injury_steps(worker: Conversation) -> None:
+    reply = worker.say("孩子在学校摔伤了")
+    assert "停工留薪" not in reply.text
+
+
+def test_wages_put_off_from_day_to_day_get_the_routes_not_a_pointer_elsewhere(worker: Conversation) -> None:
+    reply = worker.say("在小饭馆打工两个多月，工资迟迟不发，老板今天推明天，明天推后天，我该怎么办")
+    assert reply.intent == IntentId.WAGE_ARREARS and reply.answered
+    assert "12348" not in reply.text
+    assert "劳动仲裁" in reply.text or "调解" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        # after the injury decision comes the assessment
+        ("工伤认定书下来了，接下来要干嘛", ["劳动能力鉴定"]),
+        # work stopped for lack of orders still has a wage rule
+        (
+            "厂里没订单停工一个多月了，老板说停工期间不发工资，这样行吗",
+            ["工资支付周期", "最低工资", "《工资支付暂行规定》第十二条"],
+        ),
+        # an employer who will not let a worker leave
+        ("交了辞职信，主管说过完旺季才准我走，可以这样吗", ["提前三十日"]),
+        # a seniority buyout is measured against economic compensation
+        ("厂里改制要买断我们的工龄，一年才给几百块，这样合理吗", ["每满一年支付一个月工资"]),
+    ],
+    ids=["injury-decision", "work-stopped", "not-let-go", "seniority-buyout"],
+)
+def test_a_story_gets_the_fact_its_worker_needs(worker: Conversation, text: str, facts: list[str]) -> None:
+    reply = worker.say(text)
+    assert reply.intent == IntentId.LABOR_LAW and reply.answered
+    assert [fact for fact in facts if fact not in reply.text] == []

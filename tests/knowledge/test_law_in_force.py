@@ -32,7 +32,8 @@ def _problems(root: Path, text: str, settings: Settings) -> list[str]:
         local_rules=settings.local_rules_by_key(),
         today=TODAY,
     )
-    return [problem.message for problem in problems if "no entry answers" not in problem.message and "[[domain]]" not in problem.message]
+    whole_base = ("no entry answers", "[[domain]]", "concept answer")  # cross-references to the FAQ files not copied
+    return [problem.message for problem in problems if not any(part in problem.message for part in whole_base)]
 
 
 def test_the_shipped_laws_record_version_date_in_force_and_source(kb: KnowledgeBase) -> None:

@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import pytest
 
-from intents.calculators.reading import Duration, babies, disability_level, duration, quantity, wage
+from intents.calculators.reading import (
+    ContractGap,
+    Duration,
+    babies,
+    contract_gap,
+    disability_level,
+    duration,
+    quantity,
+    wage,
+)
 
 
 @pytest.mark.parametrize(
@@ -61,4 +70,51 @@ def test_levels_and_babies() -> None:
     assert disability_level("伤残十级") == 10
     assert disability_level("评了7级") == 7
     assert babies("生了双胞胎") == 2
-    assert babies("一个") == 1
+    assert babies("一个", bare=True) == 1
+    assert babies("一个") is None  # "一个" alone in a first message may count anything
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我是顺产一个孩子", 1),
+        ("顺产，单胎", 1),
+        ("老婆生了一个男孩", 1),
+        ("一胎生了两个", 2),
+        ("龙凤胎", 2),
+        ("三胞胎", 3),
+        ("生二胎了", None),  # the second child, not twins
+        ("第三胎", None),
+    ],
+)
+def test_births_in_a_first_message(text: str, expected: int | None) -> None:
+    assert babies(text) == expected
+
+
+def test_an_answer_naming_the_birth_order_is_no_count() -> None:
+    assert babies("二胎", bare=True) is None
+    assert babies("2", bare=True) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023年3月入职，2023年11月才签合同", ContractGap(8, signed=True)),
+        ("3月入职，11月才签的合同", ContractGap(8, signed=True)),
+        ("去年10月进厂，今年3月才签", ContractGap(5, signed=True)),
+        ("干了八个月才补签合同", ContractGap(8, signed=True)),
+        ("入职八个月了还没签合同", ContractGap(8, signed=False)),
+        ("2025年9月入职，一直没签", ContractGap(8, signed=False)),  # to May 2026
+    ],
+)
+def test_months_without_a_contract(text: str, expected: ContractGap) -> None:
+    assert contract_gap(text, date(2026, 5, 1)) == expected
+
+
+def test_a_start_year_alone_is_a_vague_length() -> None:
+    assert duration("我2005年入职的", date(2026, 5, 1)) == Duration(256, vague=True)
+
+
+def test_a_wage_stops_at_the_pause_before_the_next_number() -> None:
+    assert wage("工资6000，二倍工资能要多少") == Decimal(6000)
+    assert wage("月薪两万三，干了三年") == Decimal(23000)
