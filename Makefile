@@ -36,8 +36,8 @@ test: setup lint typecheck kbcheck
 eval: setup
 	$(BIN)/python -m bot eval ../shared/eval/dev.jsonl
 
-bench: setup
-	$(BIN)/python bench/latency.py
+bench: setup  ## every figure of the README's performance table, in one run (about 3 minutes)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) data/cache .pytest_cache .mypy_cache .ruff_cache

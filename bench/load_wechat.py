@@ -1,24 +1,27 @@
 """Load test of /wechat over loopback: signed WeChat messages from many simulated users, beside a bare
 Starlette endpoint that only parses the XML (the ceiling on this machine).
 
-Each server runs in its own process (uvicorn, SQLite for ours); the load generator is a light asyncio
-HTTP/1.1 client with keep-alive. A share of messages is sent twice at once, the way WeChat retries, and
-every message must come back answered exactly once (a passive reply, or "success" and a queued 客服 reply).
+Each server runs in its own process(es) (`serve`, on SQLite or on PostgreSQL with `--workers`); the load
+generator is a light asyncio HTTP/1.1 client with keep-alive. A share of messages is sent twice at once, the
+way WeChat retries, and every message must come back answered exactly once (a passive reply, or "success"
+and a queued 客服 reply): the database is read afterwards to count lost and duplicated messages.
 
 Run: .venv/bin/python bench/load_wechat.py [--seconds 30] [--users 200] [--connections 32]
+                                            [--pg URL [--workers 2]]
 Prints figures; asserts nothing. Nothing leaves the machine (the 客服 API base points at a closed port).
+`make bench` (bench/run.py) runs it at 8 and 32 in flight on SQLite and PostgreSQL with one and two processes.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import itertools
 import os
 import random
 import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -63,17 +66,88 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], seconds: float = 60)
     raise SystemExit("server did not start")
 
 
-def start_ours(folder: Path, port: int) -> subprocess.Popen[bytes]:
+def start_ours(db_url: str, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "UNIONBOT_DATABASE_URL": f"sqlite:///{folder}/bench.db",
+        "UNIONBOT_DATABASE_URL": db_url,
         "UNIONBOT_WECHAT_TOKEN": TOKEN,
         "UNIONBOT_WECHAT_APPID": APPID,
         "UNIONBOT_WECHAT_SECRET": "bench-secret",
         "UNIONBOT_WECHAT_API_BASE_URL": f"http://127.0.0.1:{free_port()}/cgi-bin/",  # closed: never the internet
     }
     command = [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers)]
     return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_serving(port: int, process: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    """Until /healthz answers 200 (every worker has built its services once the port answers)."""
+    deadline = time.monotonic() + seconds
+    wait_ready(port, process, seconds)
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+                sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if b" 200 " in sock.recv(200):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("server did not become healthy")
+
+
+def _family(pid: int) -> list[int]:
+    pids = [pid]
+    with contextlib.suppress(OSError):
+        pids += [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return pids
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by the process and its children (Linux)."""
+    total = 0
+    for one in _family(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{one}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The largest peak resident set (VmHWM) of the process and its children, in MB (Linux)."""
+    peak = 0
+    for one in _family(pid):
+        try:
+            for line in Path(f"/proc/{one}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def reset_postgres(url: str) -> None:
+    """Empty a scratch PostgreSQL database (created when missing): `serve` migrates it afresh."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    sys.path.insert(0, str(REPO))
+    from storage.db import normalise_url
+
+    target = make_url(normalise_url(url))
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+        ).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = create_engine(target, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
 
 
 def start_bare(folder: Path, port: int) -> subprocess.Popen[bytes]:
@@ -197,7 +271,7 @@ async def load(
     }
 
 
-def summarise(name: str, result: dict[str, object], db: Path | None) -> dict[str, float]:
+def summarise(name: str, result: dict[str, object], db: str | None) -> dict[str, float]:
     latencies = sorted(result["latencies"])  # type: ignore[arg-type]
     elapsed = float(result["elapsed"])  # type: ignore[arg-type]
     sent_ids: list[int] = result["sent_ids"]  # type: ignore[assignment]
@@ -207,18 +281,23 @@ def summarise(name: str, result: dict[str, object], db: Path | None) -> dict[str
     p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
     lost = duplicated = 0
     if db is not None:
-        connection = sqlite3.connect(db)
-        stored = dict(
-            connection.execute(
-                "SELECT message_id, COUNT(*) FROM inbound_messages WHERE channel = 'wechat' GROUP BY message_id"
-            ).fetchall()
-        )
-        late = dict(
-            connection.execute(
-                "SELECT dedup_key, COUNT(*) FROM outbox WHERE reason = 'late_reply' GROUP BY dedup_key"
-            ).fetchall()
-        )
-        connection.close()
+        from sqlalchemy import create_engine, text
+
+        sys.path.insert(0, str(REPO))
+        from storage.db import normalise_url
+
+        engine = create_engine(normalise_url(db))
+        with engine.connect() as connection:
+            counted = "SELECT {0}, COUNT(*) FROM {1} WHERE {2} GROUP BY {0}"
+            stored = dict(
+                connection.execute(
+                    text(counted.format("message_id", "inbound_messages", "channel = 'wechat'"))
+                ).all()
+            )
+            late = dict(
+                connection.execute(text(counted.format("dedup_key", "outbox", "reason = 'late_reply'"))).all()
+            )
+        engine.dispose()
         late_total = sum(late.values())
         for msg_id in sent_ids:
             passive = sum(1 for body in answers.get(msg_id, []) if body and body != b"success")
@@ -232,25 +311,60 @@ def summarise(name: str, result: dict[str, object], db: Path | None) -> dict[str
         late_total = 0
         lost = sum(1 for msg_id in sent_ids if not answers.get(msg_id))
     print(
-        f"{name:<28} {per_second:8.1f} req/s  {len(sent_ids) / elapsed:8.1f} msg/s  p50 {p50:7.1f} ms  "
-        f"p99 {p99:7.1f} ms  lost {lost}  duplicated {duplicated}  late {late_total}  errors {result['errors']}"
+        f"{name:<30} {per_second:8.1f} req/s  {len(sent_ids) / elapsed:8.1f} msg/s  p50 {p50:7.1f} ms  "
+        f"p99 {p99:7.1f} ms  lost {lost}  duplicated {duplicated}  late {late_total}  errors {result['errors']}",
+        flush=True,
     )
-    return {"per_second": per_second, "p50": p50, "p99": p99}
+    return {
+        "per_second": per_second,
+        "p50": p50,
+        "p99": p99,
+        "lost": lost,
+        "duplicated": duplicated,
+        "late": late_total,
+        "errors": float(result["errors"]),  # type: ignore[arg-type]
+    }
 
 
-def run(kind: str, seconds: float, users: int, connections: int, retry_share: float) -> dict[str, float]:
+def run(
+    kind: str,
+    seconds: float,
+    users: int,
+    connections: int,
+    retry_share: float,
+    *,
+    pg: str | None = None,
+    workers: int = 1,
+) -> dict[str, float]:
+    """One server, one load: "bare" (the ceiling) or "ours" (SQLite in a temporary folder, or `pg` emptied
+    first, with `workers` processes). Prints one line and returns its figures, peak RSS included."""
     with tempfile.TemporaryDirectory(prefix="unionbot-load-") as name:
         folder = Path(name)
         port = free_port()
-        process = start_ours(folder, port) if kind == "ours" else start_bare(folder, port)
+        db = None
+        if kind == "bare":
+            process = start_bare(folder, port)
+            label = "bare Starlette, XML only"
+        else:
+            if pg:
+                reset_postgres(pg)
+            db = pg or f"sqlite:///{folder}/bench.db"
+            process = start_ours(db, port, workers)
+            label = f"/wechat, PostgreSQL × {workers}" if pg else "/wechat, SQLite"
         try:
-            wait_ready(port, process)
+            wait_serving(port, process) if kind != "bare" else wait_ready(port, process)
+            cpu_before = cpu_seconds(process.pid)
             result = asyncio.run(load(port, seconds, users, connections, retry_share))
+            cpu = cpu_seconds(process.pid) - cpu_before
+            rss = peak_rss_mb(process.pid)
         finally:
             process.terminate()
-            process.wait(timeout=30)
-        label = "/wechat (ours, SQLite)" if kind == "ours" else "bare Starlette, XML only"
-        return summarise(label, result, folder / "bench.db" if kind == "ours" else None)
+            process.wait(timeout=60)
+        figures = summarise(f"{label} @{connections}", result, db)
+        figures["rss_mb"] = rss
+        # Server CPU per request: unlike req/s, it hardly moves when other work shares the machine.
+        figures["cpu_ms"] = 1000 * cpu / max(len(result["latencies"]), 1)  # type: ignore[arg-type]
+        return figures
 
 
 def main() -> None:
@@ -261,12 +375,16 @@ def main() -> None:
     parser.add_argument(
         "--retry-share", type=float, default=0.05, help="share of messages sent twice at once"
     )
+    parser.add_argument("--pg", metavar="URL", help="run ours on this scratch PostgreSQL database (emptied)")
+    parser.add_argument("--workers", type=int, default=1, help="serve processes (PostgreSQL only)")
     args = parser.parse_args()
     print(
         f"{os.cpu_count()} cores; {args.users} users over {args.connections} connections; {args.seconds:.0f} s each"
     )
     bare = run("bare", args.seconds, args.users, args.connections, 0.0)
-    ours = run("ours", args.seconds, args.users, args.connections, args.retry_share)
+    ours = run(
+        "ours", args.seconds, args.users, args.connections, args.retry_share, pg=args.pg, workers=args.workers
+    )
     print(f"ours / ceiling: {100 * ours['per_second'] / bare['per_second']:.1f} %")
 
 

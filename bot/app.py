@@ -138,7 +138,13 @@ def open_database(settings: Settings) -> Engine:
         DatabaseError: the URL is unusable or the database cannot be reached.
     """
     try:
-        engine = make_engine(settings.database.url, base_dir=settings.base_dir)
+        database = settings.database
+        engine = make_engine(
+            database.url,
+            base_dir=settings.base_dir,
+            pool_size=database.pool_size,
+            max_overflow=database.max_overflow,
+        )
         ensure_schema(engine)
     except DatabaseUrlError as error:
         raise DatabaseError(str(error)) from error

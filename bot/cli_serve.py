@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
+import os
 from typing import Any, TextIO
 
 from bot.errors import ConfigError
+from storage.db import normalise_url
 
 log = logging.getLogger(__name__)
 
@@ -17,28 +20,74 @@ def register(commands: Any) -> None:
     serve = commands.add_parser("serve", help="HTTP server: web chat, WeChat, Telegram webhook, /metrics")
     serve.add_argument("--host", help="address to listen on (default: config.toml [server] host)")
     serve.add_argument("--port", type=int, help="port (default: config.toml [server] port)")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        help="processes sharing the port (PostgreSQL only; default: config.toml [server] workers)",
+    )
     serve.set_defaults(handler=cmd_serve)
     poll = commands.add_parser("poll", help="Telegram long polling (development; no webhook needed)")
     poll.set_defaults(handler=cmd_poll)
 
 
 def cmd_serve(args: argparse.Namespace, out: TextIO) -> int:
-    """Run the server until interrupted."""
+    """Run the server until interrupted: one process, or `--workers N` processes on PostgreSQL."""
     import uvicorn
 
+    from bot.app import open_database
     from bot.cli import services_for
+    from bot.config import load_settings
     from bot.logs import setup_logging
     from bot.server import create_app
 
-    setup_logging()
-    services = services_for(args)
-    setup_logging(secrets=services.settings.secret_values())
-    server = services.settings.server
+    settings = load_settings(args.config, database_url=args.db)
+    server = settings.server
     host, port = args.host or server.host, args.port or server.port
-    app = create_app(services, run_scheduler=True)
+    workers = args.workers or server.workers
+    if workers > 1 and not normalise_url(settings.database.url).startswith("postgresql"):
+        raise ConfigError("--workers needs PostgreSQL: SQLite has one writer and one scheduler per station")
+    setup_logging(secrets=settings.secret_values())
+    fast = _fast_http()
+    if workers > 1:
+        open_database(settings).dispose()  # migrate once here, not in every worker at the same moment
+        # Each worker builds its own services from the same settings: pass --config/--db down by environment.
+        if args.config is not None:
+            os.environ["UNIONBOT_CONFIG"] = str(args.config.resolve())
+        if args.db:
+            os.environ["UNIONBOT_DATABASE_URL"] = args.db
+        print(f"unionbot serving on http://{host}:{port}/ with {workers} processes", file=out, flush=True)
+        uvicorn.run(
+            "bot.cli_serve:worker_app", factory=True, workers=workers, host=host, port=port, **fast
+        )
+        return 0
+    app = create_app(services_for(args), run_scheduler=True)
     print(f"unionbot serving on http://{host}:{port}/", file=out, flush=True)
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, server_header=False)
+    uvicorn.run(app, host=host, port=port, **fast)
     return 0
+
+
+def _fast_http() -> dict[str, Any]:
+    """uvicorn's options: uvloop and httptools when installed (several times faster than asyncio's own loop
+    and the pure-Python h11 parser), no access log (the metrics count requests), no server header."""
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    log.info("HTTP: %s loop, %s parser", loop, http)
+    return {"loop": loop, "http": http, "log_config": None, "access_log": False, "server_header": False}
+
+
+def worker_app() -> Any:
+    """The app of one `serve --workers` process: settings from the environment, services of its own.
+
+    Every worker stands for the scheduler; PostgreSQL's advisory lock lets one lead (bot/scheduler.py).
+    """
+    from bot.app import build_services
+    from bot.config import load_settings
+    from bot.logs import setup_logging
+    from bot.server import create_app
+
+    settings = load_settings()
+    setup_logging(secrets=settings.secret_values())
+    return create_app(build_services(settings), run_scheduler=True)
 
 
 def cmd_poll(args: argparse.Namespace, out: TextIO) -> int:

@@ -48,6 +48,11 @@ class DatabaseSettings(_Section):
     """Where the data lives: SQLite by default, PostgreSQL by URL."""
 
     url: str = "sqlite:///data/unionbot.db"
+    # PostgreSQL connections kept per process (and allowed on top in a burst). A process runs at most
+    # `pool_size` turns at once (bot/runtime.py); N processes need N × (pool_size + max_overflow) +
+    # scheduler connections under the server's max_connections. Ignored for SQLite (one writer).
+    pool_size: int = Field(8, ge=1, le=100)
+    max_overflow: int = Field(4, ge=0, le=100)
 
 
 class MatchingSettings(_Section):
@@ -209,6 +214,7 @@ class ServerSettings(_Section):
     store_attempts: int = Field(14, ge=1, le=100)
     store_retry_seconds: float = Field(1.0, gt=0)
     web_chat: bool = True  # the web chat page at / and /api/chat
+    workers: int = Field(1, ge=1, le=64)  # serve processes on one port (PostgreSQL only; `serve --workers`)
 
 
 class ConsoleSettings(_Section):
@@ -287,7 +293,8 @@ class TelegramSettings(_Section):
 class OutboxSettings(_Section):
     """How the sender delivers outbox rows: polling, batch, back-off, give-up."""
 
-    poll_seconds: float = Field(1.0, gt=0)
+    poll_seconds: float = Field(1.0, gt=0)  # the first wait after an empty round; it doubles while idle …
+    idle_poll_seconds: float = Field(5.0, gt=0)  # … up to this (PostgreSQL also wakes senders by NOTIFY)
     batch: int = Field(20, ge=1, le=500)
     max_attempts: int = Field(8, ge=1)
     backoff_seconds: float = Field(5.0, gt=0)

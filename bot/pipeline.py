@@ -8,6 +8,7 @@ back to the sender (`answer_not_sent`), and the rows waiting for a visitor witho
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -15,12 +16,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlmodel import Session
 
 from bot.app import Services
+from bot.errors import BotError
 from intents import Button, Inbound, IntentId, Reply, TurnContext, handle, payloads
 from intents.context import render
 from intents.forms import FORMS, describe_active
 from intents.outbox import write as write_outbox
 from storage import dialogue_state, messages, nonces, outbox, session_scope, users
 from storage.models import ReplyLog, User
+from storage.turn import open_turn, read_state
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +37,61 @@ def _stored_reply(row: ReplyLog) -> Reply:
 
 @dataclass(frozen=True, slots=True)
 class Processed:
-    """A turn's reply, and whether this call answered it (False: a retry got the stored reply)."""
+    """A turn's reply, whether this call answered it (False: a retry got the stored reply), and, with an
+    AnswerClaim, whether this call holds the one answer and gives it in its own response."""
 
     reply: Reply
     is_new: bool
+    answer_here: bool = False
+    queued: int = 0  # outbox rows the turn added: the caller rings its sender
 
 
-def process(services: Services, inbound: Inbound) -> Processed:
+@dataclass(frozen=True, slots=True)
+class AnswerClaim:
+    """For an adapter that answers in its own HTTP response (WeChat's passive reply): claim the one answer
+    to the message in the turn's own transaction, so a turn is one commit and WeChat's retries of the
+    message, in this process or another, find it answered.
+
+    `text` is the answer as the platform shows it; `late()` is asked just before the claim: True when the
+    adapter's deadline passed and the answer must go through the sender (the customer-service API).
+    """
+
+    text: Callable[[Reply], str]
+    late: Callable[[], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class SignedRequest:
+    """A signed platform request to record in the shared replay store (storage.nonces) in the turn's own
+    transaction: one commit for the request and its turn, instead of one each."""
+
+    key: str
+    body_sha256: str
+    keep: timedelta
+
+
+class Replayed(BotError):
+    """The signed request was seen before with another body: refused, and nothing of it was stored."""
+
+
+def process(
+    services: Services,
+    inbound: Inbound,
+    answer: AnswerClaim | None = None,
+    request: SignedRequest | None = None,
+) -> Processed:
     """Handle one inbound message exactly once and return the reply the user sees.
 
-    The inbound row, the dialogue state, the reply log and the outbox rows are written in one transaction
-    under the user's lock. A retry of a message already answered gets the stored reply and changes nothing.
-    A failure inside the dialogue rolls the turn back, then stores the message with a polite apology.
+    The inbound row, the dialogue state, the reply log and the outbox rows (and, with `answer`, the claim
+    on the one answer) are written in one transaction under the user's lock. A retry of a message already
+    answered gets the stored reply and changes nothing. A failure inside the dialogue rolls the turn back,
+    then stores the message with a polite apology.
+
+    Raises:
+        Replayed: `request` is a replay (the turn did not run).
     """
     try:
-        return _turn(services, inbound)
+        return _turn(services, inbound, answer, request)
     except OperationalError:
         # The database is locked or unreachable: nothing was stored. The caller tries again (WeChat's late path)
         # or refuses with 503 so the platform sends the message again; an apology now would be the only answer.
@@ -62,7 +105,7 @@ def process(services: Services, inbound: Inbound) -> Processed:
             0.0,
             answered=False,
         )
-        return _turn(services, inbound, fixed_reply=apology)
+        return _turn(services, inbound, answer, request, fixed_reply=apology)
 
 
 def _as_typed_button(session: Session, inbound: Inbound, recorded: messages.Recorded) -> Inbound:
@@ -77,17 +120,24 @@ def _as_typed_button(session: Session, inbound: Inbound, recorded: messages.Reco
     return inbound if payload is None else replace(inbound, kind="button", payload=payload)
 
 
-def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None) -> Processed:
+def _turn(
+    services: Services,
+    inbound: Inbound,
+    answer: AnswerClaim | None,
+    request: SignedRequest | None,
+    fixed_reply: Reply | None = None,
+) -> Processed:
     now = inbound.received_at
     with session_scope(services.engine) as session:
-        user = users.get_or_create_user(
-            session=session, channel=inbound.channel, external_id=inbound.user_id, now=now
-        )
+        if request is not None and _remember(session, services, request) == "replay":
+            raise Replayed("nonce and signature already used with another body")
+        # The user's row locked for the turn; their dialogue state and open ticket (two statements).
+        state = open_turn(session=session, channel=inbound.channel, external_id=inbound.user_id, now=now)
         recorded = messages.record_inbound(
             session=session,
             channel=inbound.channel,
             message_id=inbound.message_id,
-            user=user,
+            user_id=state.user_id,
             text=inbound.text[:MAX_STORED_CHARS],
             kind=inbound.kind,
             payload=inbound.payload,
@@ -96,12 +146,13 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
         if not recorded.is_new:
             stored = messages.reply_for(session=session, inbound=recorded)
             if stored is not None:
-                return Processed(_stored_reply(stored), is_new=False)
+                reply = _stored_reply(stored)
+                return Processed(reply, False, _claim(services, session, inbound, reply, answer))
+        queued = 0
         if fixed_reply is not None:
             reply = fixed_reply
         else:
             inbound = _as_typed_button(session, inbound, recorded)
-            state = dialogue_state.load_state(session=session, user_id=recorded.user_id, now=now)
             kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
             ctx = TurnContext(
                 session=session,
@@ -109,15 +160,14 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
                 matcher=matcher,
                 policy=services.policy,
                 inbound=inbound,
-                user=user,
+                user_pk=state.user_id,
                 state=state,
                 now=now,
             )
-            before = dialogue_state.snapshot(state)
             turn = handle(ctx)
-            if dialogue_state.snapshot(state) != before:
+            if dialogue_state.changed(state):
                 dialogue_state.save_state(session=session, state=state, now=now)
-            write_outbox(session=session, items=turn.outbox, now=now)
+            queued = write_outbox(session=session, items=turn.outbox, now=now)
             reply = turn.reply
         messages.record_reply(
             session=session,
@@ -129,7 +179,51 @@ def _turn(services: Services, inbound: Inbound, fixed_reply: Reply | None = None
             answered=reply.answered,
             now=services.clock.now(),
         )
-    return Processed(reply, is_new=True)
+        answer_here = _claim(services, session, inbound, reply, answer)
+    return Processed(reply, True, answer_here, queued)
+
+
+def _claim(
+    services: Services, session: Session, inbound: Inbound, reply: Reply, answer: AnswerClaim | None
+) -> bool:
+    """Claim the one answer in the turn's transaction (see AnswerClaim); True when this call gives it."""
+    if answer is None:
+        return False
+    late = answer.late()
+    claimed = _answer_row(
+        session,
+        services,
+        channel=inbound.channel,
+        recipient=inbound.user_id,
+        message_id=inbound.message_id,
+        text=answer.text(reply) if reply.text else "",
+        late=late,
+    )
+    return not late and claimed is not None
+
+
+def _answer_row(
+    session: Session,
+    services: Services,
+    *,
+    channel: str,
+    recipient: str,
+    message_id: str,
+    text: str,
+    late: bool,
+    confirm: bool = False,
+) -> int | None:
+    return outbox.record_answer(
+        session=session,
+        channel=channel,
+        recipient=recipient,
+        text=text,
+        reason="late_reply" if late else "reply",
+        dedup_key=f"{channel}:{message_id}",
+        now=services.clock.now(),
+        status="pending" if late and text else "sending" if confirm and text else "sent",
+        claim_seconds=services.settings.outbox.claim_seconds,
+    )
 
 
 def claim_answer(
@@ -154,18 +248,16 @@ def claim_answer(
     Returns:
         The new row's id, or None when another path already answered this message.
     """
-    status = "pending" if late and text else "sending" if confirm and text else "sent"
     with session_scope(services.engine) as session:
-        return outbox.record_answer(
-            session=session,
+        return _answer_row(
+            session,
+            services,
             channel=channel,
             recipient=recipient,
+            message_id=message_id,
             text=text,
-            reason="late_reply" if late else "reply",
-            dedup_key=f"{channel}:{message_id}",
-            now=services.clock.now(),
-            status=status,
-            claim_seconds=services.settings.outbox.claim_seconds,
+            late=late,
+            confirm=confirm,
         )
 
 
@@ -207,13 +299,22 @@ class ConversationView:
 
 
 def _active_form(services: Services, session: Session, user: User, now: datetime) -> str | None:
-    state = dialogue_state.load_state(session=session, user_id=user.id or 0, now=now)
+    """The active form described as a turn would describe it, read without locking the user's row."""
+    assert user.id is not None
+    state = read_state(session=session, user_id=user.id, now=now)
     if state.form is None:
         return None
     kb, matcher = services.knowledge.current()
     view = Inbound(user.channel, user.external_id, "", f"view:{now.timestamp()}", now, "menu")
     ctx = TurnContext(
-        session=session, kb=kb, matcher=matcher, policy=services.policy, inbound=view, user=user, state=state, now=now
+        session=session,
+        kb=kb,
+        matcher=matcher,
+        policy=services.policy,
+        inbound=view,
+        user_pk=user.id,
+        state=state,
+        now=now,
     )
     return describe_active(ctx, FORMS)
 
@@ -241,9 +342,18 @@ def conversation(services: Services, *, channel: str, user_id: str, limit: int =
         return ConversationView(lines, _active_form(services, session, user, services.clock.now()))
 
 
-def remember_request(services: Services, *, key: str, body_sha256: str, keep: timedelta) -> nonces.Seen:
-    """Record a signed platform request in the replay store every process shares (see storage.nonces)."""
+def remember_request(services: Services, request: SignedRequest) -> nonces.Seen:
+    """Record a signed platform request in the replay store every process shares (see storage.nonces), for a
+    request without a turn (an event with nothing to answer)."""
     with session_scope(services.engine) as session:
-        return nonces.remember(
-            session=session, key=key, body_sha256=body_sha256, now=services.clock.now(), keep=keep
-        )
+        return _remember(session, services, request)
+
+
+def _remember(session: Session, services: Services, request: SignedRequest) -> nonces.Seen:
+    return nonces.remember(
+        session=session,
+        key=request.key,
+        body_sha256=request.body_sha256,
+        now=services.clock.now(),
+        keep=request.keep,
+    )

@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 
 from bot import reach
 from bot.app import Services
+from bot.bell import Bell
 from bot.channels.base import Channel, Delivery, OutboxRow
 from bot.config import OutboxSettings, StaffMember
 from bot.metrics import Metrics
 from intents import OutboxItem
 from intents.context import render
 from intents.outbox import write as write_outbox
-from storage import outbox, session_scope
+from storage import notify, outbox, session_scope
 from storage.models import Outbox
 
 log = logging.getLogger(__name__)
@@ -62,30 +63,24 @@ class Sender:
         self.metrics = metrics
         self.staff: Mapping[str, StaffMember] = {member.id: member for member in services.settings.staff}
         self.web_on = any(channel.name == "web" for channel in channels)
-        self._wake = asyncio.Event()
+        self.bell = Bell(self.settings.poll_seconds, self.settings.idle_poll_seconds)
         self._paused_until: dict[str, float] = {}
 
     def wake(self) -> None:
-        """Deliver now instead of at the next poll (a late WeChat answer, a failed Telegram reply)."""
-        self._wake.set()
+        """Deliver now instead of at the next poll (a turn queued rows, a late WeChat answer)."""
+        self.bell.ring()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; a failing round is logged and the loop goes on."""
+        listening = asyncio.ensure_future(notify.listen(self.services.engine, self.wake, stop))
         while not stop.is_set():
             try:
                 delivered = await self.deliver_due()
             except Exception:  # the loop must outlive a database hiccup; the rows stay and are retried
                 log.exception("outbox round failed")
                 delivered = 0
-            if delivered:
-                continue
-            self._wake.clear()
-            waiters = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
-            await asyncio.wait(
-                waiters, timeout=self.settings.poll_seconds, return_when=asyncio.FIRST_COMPLETED
-            )
-            for waiter in waiters:
-                waiter.cancel()
+            await self.bell.wait(stop, busy=bool(delivered))
+        await listening
 
     async def deliver_due(self) -> int:
         """One round: claim what is due, deliver it per channel concurrently. Returns how many were tried."""

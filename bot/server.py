@@ -138,7 +138,9 @@ def create_app(
     routes.extend(_console_routes(services, sender.wake))
     app = Starlette(
         routes=routes,
-        lifespan=_lifespan(services, channels, sender if run_sender else None, run_scheduler=run_scheduler),
+        lifespan=_lifespan(
+            services, channels, sender if run_sender else None, run_scheduler=run_scheduler, runtime=runtime
+        ),
         exception_handlers={
             ChannelError: _channel_error,
             HTTPException: _http_error,
@@ -172,10 +174,16 @@ def _service_routes(services: Services, metrics: Metrics, channels: Sequence[Cha
 
 
 def _lifespan(
-    services: Services, channels: Sequence[Channel], sender: Sender | None, *, run_scheduler: bool
+    services: Services,
+    channels: Sequence[Channel],
+    sender: Sender | None,
+    *,
+    run_scheduler: bool,
+    runtime: Runtime,
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
     """Start the channels, the sender, the knowledge reloader and (with `run_scheduler`) the scheduler; stop
-    them in the reverse order, waiting for the sender's round and the channels' late answers."""
+    them in the reverse order, waiting for the sender's round, the channels' late answers and the database
+    threads."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:  # noqa: ARG001
@@ -202,6 +210,7 @@ def _lifespan(
             await fresh
             for channel in channels:
                 await channel.stop()
+            await run_in_threadpool(runtime.close)
 
     return lifespan
 

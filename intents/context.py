@@ -15,7 +15,8 @@ from intents.matcher import Matcher
 from intents.turn import Inbound
 from intents.workdays import WorkdayCalendar
 from knowledge import KnowledgeBase
-from storage.models import DialogueState, User
+from storage.dialogue_state import State
+from storage.models import User
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +144,8 @@ class TurnContext(Speaks):
     matcher: Matcher
     policy: DialoguePolicy
     inbound: Inbound
-    user: User
-    state: DialogueState
+    user_pk: int  # the user's database id (their row is locked for the turn)
+    state: State
     now: datetime
     # The worker's own account of their problem when this turn acts on a choice offered for it earlier
     # (a menu picked after "我们工地三十多个工人被拖欠工资半年了"): the facts in it are not asked again.
@@ -156,10 +157,14 @@ class TurnContext(Speaks):
         return "\n".join(part for part in (self.story, self.inbound.text) if part)
 
     @property
-    def user_pk(self) -> int:
-        """The user's database id."""
-        assert self.user.id is not None
-        return self.user.id
+    def user(self) -> User:
+        """The user's row (name, phone, consent), read only by the turns that use it.
+
+        Most turns never need it: the session's identity map keeps it once loaded.
+        """
+        user = self.session.get(User, self.user_pk)
+        assert user is not None
+        return user
 
     def local_now(self) -> datetime:
         """The current time in the station's time zone."""

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from intents.turn import OutboxItem
-from storage import outbox
+from storage import notify, outbox
 
 
 def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime) -> int:
@@ -36,4 +36,6 @@ def write(*, session: Session, items: Iterable[OutboxItem | None], now: datetime
             dedup_key=item.dedup_key,
             coalesce_key=item.coalesce_key,
         )
+    if added:
+        notify.announce(session=session)
     return added

@@ -60,7 +60,8 @@ def open_for_worker(
 
 def follow_up(ctx: TurnContext, text: str) -> tuple[OutboxItem, ...]:
     """While a ticket is open, the worker's new message joins it and the staff on duty hear of it."""
-    ticket = tickets.open_ticket_of(session=ctx.session, user_id=ctx.user_pk)
+    # Whether a ticket is open was read with the state, in the turn's first statement.
+    ticket = None if ctx.state.open_ticket is None else ctx.session.get(Ticket, ctx.state.open_ticket)
     if ticket is None:
         return ()
     tickets.add_message(session=ctx.session, ticket=ticket, author="worker", text=text, now=ctx.now)

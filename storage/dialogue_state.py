@@ -2,39 +2,72 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session
 
+from storage.db import core, dialect_name, upsert_statement
 from storage.models import DialogueState, table
 
-
-def load_state(*, session: Session, user_id: int, now: datetime) -> DialogueState:
-    """The user's state (a fresh one when none is stored). An expired form is not cleared here:
-    the caller sees `expires_at` in the past and can tell the worker."""
-    state = session.get(DialogueState, user_id)
-    if state is None:
-        state = DialogueState(user_id=user_id, slots={}, updated_at=now)
-    return state
+_states = table(DialogueState)
+_COLUMNS = tuple(_states.c.keys())
 
 
-def snapshot(state: DialogueState) -> tuple[Any, ...]:
-    """What a turn may change in the state, to tell afterwards whether it needs writing."""
-    return (state.form, dict(state.slots), state.expires_at, state.last_entry, state.misses)
+@dataclass(slots=True)
+class State:
+    """One user's row of `dialogue_state`, as a turn reads and changes it.
+
+    A plain object, not tracked by the ORM: it is read with one statement (storage/turn.py) and written with
+    one upsert, only when the turn changed it (`changed`). `open_ticket` is read with it and never written
+    here: the id of the user's open hand-off ticket when the turn began.
+    """
+
+    user_id: int
+    updated_at: datetime
+    form: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    expires_at: datetime | None = None
+    last_entry: str | None = None
+    misses: int = 0
+    open_ticket: int | None = None
+    _stored: tuple[Any, ...] | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def fresh(cls, user_id: int, now: datetime, open_ticket: int | None = None) -> State:
+        """The state of a user without a stored row (left as it is, it needs none)."""
+        return cls.stored(user_id=user_id, updated_at=now, open_ticket=open_ticket)
+
+    @classmethod
+    def stored(cls, **values: Any) -> State:
+        """The state as read from its row."""
+        state = cls(**values)
+        state._stored = state._snapshot()
+        return state
+
+    def _snapshot(self) -> tuple[Any, ...]:
+        return (self.form, dict(self.slots), self.expires_at, self.last_entry, self.misses)
 
 
-def save_state(*, session: Session, state: DialogueState, now: datetime) -> None:
-    """Store the state in the caller's transaction."""
+def changed(state: State) -> bool:
+    """True when the state differs from what was loaded or last saved: the turn must write it."""
+    return state._stored != state._snapshot()
+
+
+def save_state(*, session: Session, state: State, now: datetime) -> None:
+    """Store the state in the caller's transaction (one upsert)."""
     state.updated_at = now
-    session.add(state)
+    values = {column: getattr(state, column) for column in _COLUMNS}
+    core(session).execute(upsert_statement(dialect_name(session), DialogueState, "user_id"), values)
+    state._stored = state._snapshot()
 
 
 def start_form(
     *,
     session: Session,
-    state: DialogueState,
+    state: State,
     form: str,
     slots: dict[str, Any],
     expires_at: datetime,
@@ -47,7 +80,7 @@ def start_form(
     save_state(session=session, state=state, now=now)
 
 
-def clear_form(*, session: Session, state: DialogueState, now: datetime) -> None:
+def clear_form(*, session: Session, state: State, now: datetime) -> None:
     """Leave the active form; nothing of it is kept."""
     state.form = None
     state.slots = {}

@@ -8,8 +8,10 @@ from datetime import datetime
 from sqlalchemy import insert as core_insert
 from sqlmodel import Session, col, select
 
-from storage.db import insert_ignore
+from storage.db import core, insert_ignore
 from storage.models import InboundMessage, ReplyLog, User, table
+
+_INSERT_REPLY = core_insert(table(ReplyLog))  # built once: the values come as parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +28,7 @@ def record_inbound(
     session: Session,
     channel: str,
     message_id: str,
-    user: User,
+    user_id: int,
     text: str,
     kind: str,
     payload: str | None,
@@ -40,7 +42,7 @@ def record_inbound(
     values = {
         "channel": channel,
         "message_id": message_id,
-        "user_id": user.id,
+        "user_id": user_id,
         "text": text,
         "kind": kind,
         "payload": payload,
@@ -48,8 +50,7 @@ def record_inbound(
     }
     new_id = insert_ignore(session, InboundMessage, **values)
     if new_id is not None:
-        assert user.id is not None
-        return Recorded(id=new_id, user_id=user.id, is_new=True)
+        return Recorded(id=new_id, user_id=user_id, is_new=True)
     statement = select(InboundMessage).where(
         InboundMessage.channel == channel, InboundMessage.message_id == message_id
     )
@@ -70,17 +71,18 @@ def record_reply(
     now: datetime,
 ) -> None:
     """Store the reply given to one inbound message."""
-    session.execute(
-        core_insert(table(ReplyLog)).values(
-            inbound_id=inbound.id,
-            user_id=inbound.user_id,
-            text=text,
-            buttons=buttons,
-            intent=intent,
-            confidence=confidence,
-            answered=answered,
-            created_at=now,
-        )
+    core(session).execute(
+        _INSERT_REPLY,
+        {
+            "inbound_id": inbound.id,
+            "user_id": inbound.user_id,
+            "text": text,
+            "buttons": buttons,
+            "intent": intent,
+            "confidence": confidence,
+            "answered": answered,
+            "created_at": now,
+        },
     )
 
 

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
-from storage.models import Ticket, TicketMessage
+from storage.db import core
+from storage.models import Ticket, TicketMessage, table
+
+_tickets = table(Ticket)
+_OPEN_TICKET = (
+    core_select(_tickets.c.id)
+    .where(_tickets.c.user_id == bindparam("user_id"), _tickets.c.status == "open")
+    .order_by(_tickets.c.id.desc())
+    .limit(1)
+)
 
 
 def ticket_number(ticket: Ticket) -> str:
@@ -22,9 +33,13 @@ def parse_number(text: str) -> int | None:
 
 
 def open_ticket_of(*, session: Session, user_id: int) -> Ticket | None:
-    """The worker's open ticket, if any."""
-    statement = select(Ticket).where(Ticket.user_id == user_id, Ticket.status == "open")
-    return session.exec(statement.order_by(col(Ticket.id).desc())).first()
+    """The worker's open ticket, if any.
+
+    Asked on every turn (a worker's words join their open ticket), so the common answer, none, costs one
+    cached Core statement; the ticket itself is loaded only when there is one.
+    """
+    ticket_id = core(session).execute(_OPEN_TICKET, {"user_id": user_id}).scalar()
+    return None if ticket_id is None else session.get(Ticket, ticket_id)
 
 
 def open_ticket(*, session: Session, user_id: int, reason: str, now: datetime) -> tuple[Ticket, bool]:

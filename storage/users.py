@@ -4,39 +4,46 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
-from storage.db import insert_ignore
-from storage.models import InboundMessage, ReplyLog, User
+from storage.db import core, insert_ignore
+from storage.models import InboundMessage, ReplyLog, User, table
+
+_users = table(User)
+# FOR UPDATE on PostgreSQL; SQLite's compiler leaves it out (there the transaction holds the write lock).
+_LOCK_USER = (
+    select(_users.c.id)
+    .where(_users.c.channel == bindparam("channel"), _users.c.external_id == bindparam("external_id"))
+    .with_for_update()
+)
+
+
+def lock_user(*, session: Session, channel: str, external_id: str, now: datetime) -> int:
+    """The id of the user (channel, external_id), created on first contact, locked for the rest of the
+    transaction: two turns of one user run one after the other in any number of processes.
+
+    The hot path: one statement for a known user. Nothing else of the user is read; a turn that needs the
+    name or phone loads them (TurnContext.user). When a user last wrote is not kept here either: it is the
+    newest inbound message, so a turn writes one row less.
+    """
+    params = {"channel": channel, "external_id": external_id}
+    connection = core(session)
+    found = connection.execute(_LOCK_USER, params).scalar()
+    if found is None:
+        # First contact. A concurrent first message of the same user inserts nothing here and waits on the
+        # unique key, then finds (and locks) the row the other one committed.
+        found = insert_ignore(session, User, channel=channel, external_id=external_id, created_at=now)
+        if found is None:
+            found = connection.execute(_LOCK_USER, params).scalar_one()
+    return int(found)
 
 
 def get_or_create_user(*, session: Session, channel: str, external_id: str, now: datetime) -> User:
-    """The user for (channel, external_id), created on first contact, locked for the rest of the transaction.
-
-    When a user last wrote is not kept here: it is the newest inbound message, so the hot path writes one
-    row less per turn.
-
-    On PostgreSQL the row is taken FOR UPDATE, so two turns of one user run one after the other in any
-    number of processes; on SQLite every transaction already holds the write lock (see db.py).
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        insert_ignore(session, User, channel=channel, external_id=external_id, created_at=now)
-        statement = (
-            select(User)
-            .where(User.channel == channel, User.external_id == external_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-        user = session.exec(statement).one()
-    else:
-        user_or_none = session.exec(
-            select(User).where(User.channel == channel, User.external_id == external_id)
-        ).first()
-        if user_or_none is None:
-            user_or_none = User(channel=channel, external_id=external_id, created_at=now)
-            session.add(user_or_none)
-            session.flush()
-        user = user_or_none
+    """The user for (channel, external_id) as a row object, created on first contact and locked (see lock_user)."""
+    user_id = lock_user(session=session, channel=channel, external_id=external_id, now=now)
+    user = session.get(User, user_id, populate_existing=True)
+    assert user is not None
     return user
 
 

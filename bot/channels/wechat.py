@@ -8,7 +8,6 @@ CreateTime for events) is stored and answered once.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
 import logging
 import struct
@@ -201,7 +200,7 @@ class WechatChannel:
         if encrypted and self.crypto is None:
             raise BadPayload("encrypted message but no aes_key configured")
         safe_xml(body)
-        replay_check = functools.partial(self._not_replayed, query, body)
+        signed = self._signed(query, body)
         if self.crypto is not None:
             try:
                 body = self.crypto.decrypt_message(
@@ -219,25 +218,29 @@ class WechatChannel:
             raise BadPayload("not a WeChat message") from error
         if msg is None:
             raise BadPayload("empty message")
-        xml = await self._answer(msg, inbound, started, replay_check)
+        if inbound is None:  # nothing to answer: the replay store alone (else in the turn's transaction)
+            await self.runtime.run_sync(self._not_replayed, signed)
+        xml = await self._answer(msg, inbound, started, signed)
         if xml != SUCCESS and self.crypto is not None:
             xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp") or None)
         return Response(xml, media_type="application/xml" if xml != SUCCESS else "text/plain")
 
-    def _not_replayed(self, query: Mapping[str, str], body: bytes) -> None:
-        """Record the request's nonce, timestamp and signature in the shared replay store; refuse a replay."""
+    def _signed(self, query: Mapping[str, str], body: bytes) -> pipeline.SignedRequest:
+        """The request's nonce, timestamp and signature as the shared replay store keeps them."""
         parts = (query.get("timestamp", ""), query.get("nonce", ""), query.get("signature", ""))
-        seen = pipeline.remember_request(
-            self.runtime.services,
+        return pipeline.SignedRequest(
             key="wechat:" + hashlib.sha256("|".join(parts).encode()).hexdigest(),
             body_sha256=hashlib.sha256(body).hexdigest(),
             keep=timedelta(seconds=2 * self.settings.timestamp_window_seconds),
         )
-        if seen == "replay":
+
+    def _not_replayed(self, signed: pipeline.SignedRequest) -> None:
+        """Record a request without a turn in the shared replay store; refuse a replay."""
+        if pipeline.remember_request(self.runtime.services, signed) == "replay":
             raise SignatureError("nonce and signature already used with another body")
 
     async def _answer(
-        self, msg: BaseMessage, inbound: Inbound | None, started: float, replay_check: Callable[[], None]
+        self, msg: BaseMessage, inbound: Inbound | None, started: float, signed: pipeline.SignedRequest
     ) -> str:
         services = self.runtime.services
         if inbound is None:
@@ -248,7 +251,7 @@ class WechatChannel:
             )
             return render(unsupported, msg, services.kb)
         decision = _Decision()
-        task = asyncio.ensure_future(self._stored_turn(inbound, decision, replay_check))
+        task = asyncio.ensure_future(self._stored_turn(inbound, decision, signed))
         budget = self.passive_seconds - (time.perf_counter() - started)
         try:
             processed, answer_here = await asyncio.wait_for(asyncio.shield(task), timeout=max(budget, 0.0))
@@ -260,21 +263,23 @@ class WechatChannel:
                 return SUCCESS
             processed, answer_here = await task  # it had just decided to answer here: only the hop was slow
         self.runtime.metrics.observe(self.name, processed.reply, time.perf_counter() - started)
+        if processed.queued:
+            self.runtime.wake_sender()
         return render(processed.reply, msg, services.kb) if answer_here else SUCCESS
 
     async def _stored_turn(
-        self, inbound: Inbound, decision: _Decision, replay_check: Callable[[], None]
+        self, inbound: Inbound, decision: _Decision, signed: pipeline.SignedRequest
     ) -> tuple[Processed, bool]:
-        """The replay check and the turn, tried again while the database cannot store them: WeChat has been (or
-        will be) told "success" and will not send the message again, so giving up would lose it. Bounded,
-        logged, counted. A replay found on any attempt is refused (SignatureError)."""
+        """The turn (with its replay check, in the turn's own transaction), tried again while the database
+        cannot store it: WeChat has been (or will be) told "success" and will not send the message again, so
+        giving up would lose it. Bounded, logged, counted. A replay found on any attempt is refused
+        (SignatureError); a failed attempt stored nothing, its nonce included."""
         server = self.runtime.services.settings.server
         delay = server.store_retry_seconds
         retries = self.runtime.metrics.turn_retries
         for attempt in range(1, server.store_attempts + 1):
             try:
-                await self.runtime.run_sync(replay_check)
-                result = await self.runtime.run_sync(self._turn, inbound, decision)
+                result = await self.runtime.run_sync(self._turn, inbound, decision, signed)
             except SQLAlchemyError as error:
                 decision.settle("late")  # from here the answer goes by the 客服 API, whenever it is stored
                 if attempt == server.store_attempts:
@@ -298,24 +303,24 @@ class WechatChannel:
             return result
         raise AssertionError("unreachable: store_attempts >= 1")
 
-    def _turn(self, inbound: Inbound, decision: _Decision) -> tuple[Processed, bool]:
-        """In a worker thread: the turn, then the claim on its one answer (passive here, or late by the 客服 API).
+    def _turn(
+        self, inbound: Inbound, decision: _Decision, signed: pipeline.SignedRequest
+    ) -> tuple[Processed, bool]:
+        """In a worker thread: the turn, with the claim on its one answer (passive here, or late by the 客服 API)
+        in the turn's own transaction.
 
         Every path claims the answer under one key, so of the first request and WeChat's retries (in this
         process or another) exactly one answers; the others say "success".
         """
-        services = self.runtime.services
-        processed = pipeline.process(services, inbound)
-        passive = decision.settle("passive") == "passive"
-        claimed = pipeline.claim_answer(
-            services,
-            channel=self.name,
-            recipient=inbound.user_id,
-            message_id=inbound.message_id,
-            text=button_lines(processed.reply, services.kb) if processed.reply.text else "",
-            late=not passive,
+        kb = self.runtime.services.kb
+        claim = pipeline.AnswerClaim(
+            text=lambda reply: button_lines(reply, kb), late=lambda: decision.settle("passive") != "passive"
         )
-        return processed, passive and claimed is not None
+        try:
+            processed = pipeline.process(self.runtime.services, inbound, claim, signed)
+        except pipeline.Replayed as error:
+            raise SignatureError(str(error)) from error
+        return processed, processed.answer_here
 
     def _late_done(self, task: asyncio.Future[tuple[Processed, bool]]) -> None:
         self._late.discard(task)

@@ -15,12 +15,12 @@ NOW = datetime(2026, 11, 30, 10, 0, tzinfo=SHANGHAI)
 
 def _record(engine: Engine, message_id: str, text: str, *, channel: str = "wechat", at: int = 0) -> Recorded:
     with session_scope(engine) as session:
-        user = users.get_or_create_user(session=session, channel=channel, external_id="o-1", now=NOW)
+        user_id = users.lock_user(session=session, channel=channel, external_id="o-1", now=NOW)
         return messages.record_inbound(
             session=session,
             channel=channel,
             message_id=message_id,
-            user=user,
+            user_id=user_id,
             text=text,
             kind="text",
             payload=None,

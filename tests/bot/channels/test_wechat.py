@@ -188,9 +188,9 @@ def test_a_slow_dialogue_answers_success_then_through_the_customer_service_api(
     real = pipeline.process
     release = threading.Event()
 
-    def slow_process(services: Services, inbound: object) -> object:
+    def slow_process(services: Services, inbound: object, answer: object = None, request: object = None) -> object:
         release.wait(5)
-        return real(services, inbound)  # type: ignore[arg-type]
+        return real(services, inbound, answer, request)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pipeline, "process", slow_process)
     signed = wire.plaintext(wire.text_xml("o-slow", "加班费怎么算", msg_id=5550001))
