@@ -39,3 +39,13 @@ def test_a_short_follow_up_is_read_with_the_topic_just_answered(worker: Conversa
 
 def test_a_short_message_with_no_topic_before_it_is_still_not_understood(worker: Conversation) -> None:
     assert "没太看懂" in worker.say("那我能让他补交吗").text
+
+
+def test_a_confirmation_sent_twice_is_not_a_question_about_labour_relations(any_services: Services) -> None:
+    worker = Conversation(any_services, "twice")
+    for answer in ("我在宏达服装厂上班，老板拖欠我9000元工资一直不给，我电话13912345678", "朝阳区建国路88号", "王芳",
+                   "三个月", "1", "没签", "考勤记录", "还在干", "没有"):
+        worker.say(answer)
+    assert "已经为您登记" in worker.say("确认").text
+    again = worker.say("确认")
+    assert again.intent == IntentId.THANKS and "劳动关系" not in again.text
