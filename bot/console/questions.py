@@ -13,7 +13,7 @@ from starlette.routing import Route
 from bot.console.web import Console, done, lines, text
 from intents import IntentId
 from intents.staff.desk import Desk, Refusal
-from intents.staff.drafts import approve, draft_entry, draft_phrasings, group_questions, reject
+from intents.staff.drafts import approve, draft_entry, draft_phrasings, group_questions, reject, workers_names
 from storage import drafts
 
 LOOK_BACK = timedelta(days=60)
@@ -32,6 +32,7 @@ def routes(console: Console) -> list[Route]:
             "recent": [change for change in changes if change.status != "pending"][-10:],
             "intents": [intent.value for intent in IntentId],
             "entries": services.kb.by_id,
+            "names": workers_names(desk),
         }
 
     async def page(request: Request, staff: Any, error: str = "", status_code: int = 200) -> Response:

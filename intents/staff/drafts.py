@@ -22,7 +22,7 @@ from intents.staff.desk import Desk, Refusal
 from knowledge import KnowledgeBase, KnowledgeError
 from knowledge.amend import Amendment, amend
 from knowledge.check import Problem, check_knowledge, phrasing_key
-from storage import drafts
+from storage import drafts, figures
 from storage.drafts import Unanswered
 from storage.models import KnowledgeChange
 
@@ -52,6 +52,11 @@ def group_questions(
             candidate for candidate in matcher.rank(group.example, limit=SUGGESTIONS) if candidate.score > 0
         ]
     return groups
+
+
+def workers_names(desk: Desk) -> set[str]:
+    """The workers' names the service holds: the unanswered list shows them masked, as the monthly report does."""
+    return figures.known_names(session=desk.session)
 
 
 def _lines(phrasings: Sequence[str]) -> list[str]:

@@ -146,3 +146,17 @@ def test_an_attached_question_is_answered_once_a_second_person_approves(
         assert "已审批" in approved.text
         answer = _chat(worker, question)
         assert answer["intent"] == IntentId.LABOR_LAW.value and "《劳动法》第四十四条" in str(answer["reply"])
+
+
+def test_a_workers_name_in_an_unanswered_question_is_masked(
+    server: LiveServer, services: Services, wang: httpx.Client
+) -> None:
+    from storage.models import User
+
+    with session_scope(services.engine) as session:
+        session.add(User(channel="telegram", external_id="9001", name="赵小明", created_at=services.clock.now()))
+    with httpx.Client(base_url=server.url) as worker:
+        _chat(worker, "赵小明家那口子天天跟我吵吵咋整")
+    page = wang.get("/staff/questions").text
+    assert "赵小明" not in page
+    assert "赵**家那口子" in page
