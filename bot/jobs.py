@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.app import Services
@@ -109,23 +110,18 @@ class Jobs:
 
     def send_event_reminders(self) -> str:
         """Queue the day-before reminder of every confirmed signup (storage dedup keys send each once)."""
-        services = self.services
-        ahead = timedelta(hours=services.settings.events.remind_before_hours)
-        with session_scope(services.engine) as session:
-            queued = queue_reminders(
-                session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
-            )
-        return f"{queued} event reminder(s)"
+        return f"{self._queue_day_before(queue_reminders)} event reminder(s)"
 
     def send_appointment_reminders(self) -> str:
         """Queue the day-before reminder of every booked appointment (dedup keys send each once)."""
+        return f"{self._queue_day_before(queue_appointment_reminders)} appointment reminder(s)"
+
+    def _queue_day_before(self, queue: Callable[..., int]) -> int:
+        """Run one reminder queue over `[events] remind_before_hours` in its own transaction."""
         services = self.services
         ahead = timedelta(hours=services.settings.events.remind_before_hours)
         with session_scope(services.engine) as session:
-            queued = queue_appointment_reminders(
-                session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead
-            )
-        return f"{queued} appointment reminder(s)"
+            return queue(session=session, kb=services.kb, policy=services.policy, now=self.now(), remind_before=ahead)
 
     def flag_overdue_cases(self) -> str:
         """Flag mediation cases past the window and tell staff and workers (each case once)."""

@@ -153,18 +153,7 @@ def _turn(
             reply = fixed_reply
         else:
             inbound = _as_typed_button(session, inbound, recorded)
-            kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
-            ctx = TurnContext(
-                session=session,
-                kb=kb,
-                matcher=matcher,
-                policy=services.policy,
-                inbound=inbound,
-                user_pk=state.user_id,
-                state=state,
-                now=now,
-            )
-            turn = handle(ctx)
+            turn = handle(_context(services, session, inbound, state, now))
             if dialogue_state.changed(state):
                 dialogue_state.save_state(session=session, state=state, now=now)
             queued = write_outbox(session=session, items=turn.outbox, now=now)
@@ -298,25 +287,31 @@ class ConversationView:
     active_form: str | None  # "您正在填写欠薪调解登记。…" with the question waiting, or None
 
 
+def _context(
+    services: Services, session: Session, inbound: Inbound, state: dialogue_state.State, now: datetime
+) -> TurnContext:
+    """The dialogue's context for one turn (or one look at the user's state), on one knowledge build."""
+    kb, matcher = services.knowledge.current()  # one build for the whole turn, even mid-reload
+    return TurnContext(
+        session=session,
+        kb=kb,
+        matcher=matcher,
+        policy=services.policy,
+        inbound=inbound,
+        user_pk=state.user_id,
+        state=state,
+        now=now,
+    )
+
+
 def _active_form(services: Services, session: Session, user: User, now: datetime) -> str | None:
     """The active form described as a turn would describe it, read without locking the user's row."""
     assert user.id is not None
     state = read_state(session=session, user_id=user.id, now=now)
     if state.form is None:
         return None
-    kb, matcher = services.knowledge.current()
     view = Inbound(user.channel, user.external_id, "", f"view:{now.timestamp()}", now, "menu")
-    ctx = TurnContext(
-        session=session,
-        kb=kb,
-        matcher=matcher,
-        policy=services.policy,
-        inbound=view,
-        user_pk=user.id,
-        state=state,
-        now=now,
-    )
-    return describe_active(ctx, FORMS)
+    return describe_active(_context(services, session, view, state, now), FORMS)
 
 
 def active_form(services: Services, *, channel: str, user_id: str) -> str | None:
